@@ -44,8 +44,11 @@ final class OnnxElementwiseSchemas {
                 .infer(ctx -> List.of(ctx.input(0), ctx.input(0).withDtype(DType.BOOL))));
 
         TypeInference broadcastFirst = ctx -> List.of(ShapeRules.broadcast(ctx.input(0).dtype(), inputs(ctx)));
-        for (String op : List.of("Add", "Sub", "Mul", "Div")) add(define("", op).versions(1, 6, 7, 13, 14).inputs(2).infer(broadcastFirst));
-        add(define("", "Pow").versions(1, 7, 12, 13, 15).inputs(2).infer(broadcastFirst));
+        // 'broadcast' and 'axis' are the pre-opset-7 (limited) broadcasting attributes.
+        for (String op : List.of("Add", "Sub", "Mul", "Div")) {
+            add(define("", op).versions(1, 6, 7, 13, 14).inputs(2).attr("broadcast", INT).attr("axis", INT).infer(broadcastFirst));
+        }
+        add(define("", "Pow").versions(1, 7, 12, 13, 15).inputs(2).attr("broadcast", INT).attr("axis", INT).infer(broadcastFirst));
         add(define("", "Mod").versions(10, 13).inputs(2).attr("fmod", INT).infer(broadcastFirst));
         add(define("", "PRelu").versions(1, 6, 7, 9, 16).inputs(2).infer(broadcastFirst));
         add(define("", "BitShift").versions(11).inputs(2).requiredAttr("direction", STRING).infer(broadcastFirst));
