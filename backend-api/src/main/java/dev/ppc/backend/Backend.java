@@ -1,0 +1,30 @@
+package dev.ppc.backend;
+
+import dev.ppc.ir.Function;
+import dev.ppc.ir.Module;
+import dev.ppc.ir.Op;
+import java.util.ServiceLoader;
+
+/**
+ * A compilation target. Backends are found with {@link ServiceLoader} by {@link #name()}; they
+ * answer which ops they support and turn a stage function (static shapes) into an
+ * {@link ExecutableStage}.
+ */
+public interface Backend {
+    /** The name used by {@code --target}, e.g. {@code cpu}. */
+    String name();
+
+    /** Whether this backend can execute {@code op} (with its attributes and operand types). */
+    boolean isOpSupported(Op op);
+
+    /** Compiles {@code function} of {@code module}; every value must have a static type. */
+    ExecutableStage compile(Module module, Function function, StageOptions options);
+
+    /** Finds the backend called {@code name} on the class path. */
+    static Backend find(String name) {
+        for (Backend b : ServiceLoader.load(Backend.class)) {
+            if (b.name().equals(name)) return b;
+        }
+        throw new IllegalArgumentException("no backend named '" + name + "' is on the class path");
+    }
+}

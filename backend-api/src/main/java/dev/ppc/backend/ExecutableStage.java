@@ -1,0 +1,34 @@
+package dev.ppc.backend;
+
+import java.util.List;
+
+/**
+ * A compiled stage function, ready to run. Inputs are the function's parameters followed by the
+ * values its {@code ppc.recv} ops receive; outputs are its named outputs followed by the values
+ * its {@code ppc.send} ops send. The caller provides output tensors of the declared types, so a
+ * runtime can hand them to another stage without copying and recycle them afterwards.
+ * A stage is not thread-safe: one thread runs it at a time.
+ */
+public interface ExecutableStage extends AutoCloseable {
+    List<Port> inputs();
+
+    List<Port> outputs();
+
+    /** Computes {@code outputs} from {@code inputs}; arrays are ordered like {@link #inputs()} and {@link #outputs()}. */
+    void run(Tensor[] inputs, Tensor[] outputs);
+
+    /** Allocates fresh tensors for the outputs (a convenience for callers that do not pool). */
+    default Tensor[] allocateOutputs() {
+        List<Port> outs = outputs();
+        Tensor[] t = new Tensor[outs.size()];
+        for (int i = 0; i < t.length; i++) t[i] = Tensor.allocate(outs.get(i).type().dtype(), outs.get(i).type().shape());
+        return t;
+    }
+
+    /** Bytes of working memory the stage holds (its planned arena), for reports. */
+    long arenaBytes();
+
+    /** Releases the stage's memory; the stage cannot run afterwards. */
+    @Override
+    void close();
+}

@@ -1,0 +1,130 @@
+package dev.ppc.backend.io;
+
+import dev.ppc.backend.Tensor;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes NumPy {@code .npz} archives: a zip file with one {@code .npy} entry per array,
+ * as written by {@code np.savez} (entries stored) and {@code np.savez_compressed} (deflated).
+ *
+ * <p>Keys are the entry names without the {@code .npy} suffix, in the order of the archive's
+ * central directory, which is the order the arrays were saved in; the returned map keeps that
+ * order, since model inputs and outputs are listed positionally elsewhere.
+ */
+public final class Npz {
+    private static final String SUFFIX = ".npy";
+
+    private Npz() {}
+
+    /** Reads every array of the archive at {@code file}, keyed by name, in archive order. */
+    public static LinkedHashMap<String, Tensor> read(Path file) {
+        String source = file.toString();
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        // ZipFile reads the central directory, so it copes with entries that carry data
+        // descriptors and Zip64 extras (NumPy writes both), unlike a streaming reader.
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (e.isDirectory()) continue;
+                String name = e.getName();
+                String key = name.endsWith(SUFFIX)
+                        ? name.substring(0, name.length() - SUFFIX.length()) : name;
+                String entrySource = source + " entry '" + name + "'";
+                if (out.containsKey(key)) {
+                    throw new NpyFormatException(entrySource + ": duplicate key '" + key + "'");
+                }
+                try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
+                    out.put(key, Npy.read(in, entrySource));
+                } catch (ZipException ze) {
+                    throw new NpyFormatException(entrySource + ": corrupt archive entry ("
+                            + ze.getMessage() + ")", ze);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new NpyFormatException(source + ": no such file", e);
+        } catch (ZipException e) {
+            throw new NpyFormatException(source + ": not a valid .npz (zip) archive ("
+                    + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            if (!Files.exists(file)) throw new NpyFormatException(source + ": no such file", e);
+            throw new NpyFormatException(source + ": cannot read: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code tensors} to {@code file} in map order, each as entry {@code key + ".npy"}.
+     *
+     * @param compress deflate the entries (as {@code np.savez_compressed}) instead of storing them
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, boolean compress) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            write(out, tensors, compress, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the archive to {@code out}, which is finished but not closed. */
+    public static void write(OutputStream out, Map<String, Tensor> tensors, boolean compress,
+                             String source) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        for (Map.Entry<String, Tensor> kv : tensors.entrySet()) {
+            String key = kv.getKey();
+            if (key == null || key.isEmpty()) {
+                throw new NpyFormatException(source + ": array names must be non-empty");
+            }
+            Tensor t = kv.getValue();
+            String entrySource = source + " entry '" + key + SUFFIX + "'";
+            byte[] header = Npy.header(t, entrySource);
+            ZipEntry e = new ZipEntry(key + SUFFIX);
+            if (compress) {
+                e.setMethod(ZipEntry.DEFLATED);
+            } else {
+                // A stored entry must announce its size and CRC before its data.
+                CRC32 crc = new CRC32();
+                crc.update(header);
+                crc.update(t.data().duplicate());
+                e.setMethod(ZipEntry.STORED);
+                e.setSize(header.length + t.byteSize());
+                e.setCompressedSize(header.length + t.byteSize());
+                e.setCrc(crc.getValue());
+            }
+            zip.putNextEntry(e);
+            zip.write(header);
+            writeBuffer(zip, t.data());
+            zip.closeEntry();
+        }
+        zip.finish();
+        zip.flush();
+    }
+
+    private static void writeBuffer(OutputStream out, ByteBuffer data) throws IOException {
+        ByteBuffer src = data.duplicate();
+        byte[] chunk = new byte[Math.min(1 << 16, Math.max(src.remaining(), 1))];
+        while (src.hasRemaining()) {
+            int n = Math.min(chunk.length, src.remaining());
+            src.get(chunk, 0, n);
+            out.write(chunk, 0, n);
+        }
+    }
+}
