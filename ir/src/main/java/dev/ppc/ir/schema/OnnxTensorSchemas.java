@@ -282,7 +282,9 @@ final class OnnxTensorSchemas {
             end = Math.max(0, Math.min(n, end));
             return end > start ? (end - start + step - 1) / step : 0;
         }
-        start = Math.max(-1, Math.min(n - 1, start));
+        // Negative steps clamp start to [0, n-1] (ONNX spec, ONNX Runtime), not to -1 as numpy does.
+        if (n == 0) return 0;
+        start = Math.max(0, Math.min(n - 1, start));
         end = Math.max(-1, Math.min(n - 1, end));
         return start > end ? (start - end + (-step) - 1) / (-step) : 0;
     }
