@@ -76,11 +76,13 @@ public final class ConstantEvaluator {
     /**
      * @param opset the module's default-domain opset, which decides where some ops take their
      *     arguments from (e.g. {@code Unsqueeze} axes: an attribute before 13, an operand from 13)
-     * @param maxElements the largest result, in elements, that the evaluator produces
+     * @param maxElements the largest result, in elements, that the evaluator produces (capped
+     *     at 2<sup>28</sup>, what Java arrays can hold)
      */
     public ConstantEvaluator(int opset, long maxElements) {
         this.opset = opset;
-        this.maxElements = maxElements;
+        // Results live in Java arrays indexed by int, eight bytes per element at most.
+        this.maxElements = Math.min(maxElements, Integer.MAX_VALUE / 8);
     }
 
     /** An evaluator with {@link #DEFAULT_MAX_ELEMENTS}. */

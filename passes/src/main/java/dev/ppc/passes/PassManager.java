@@ -103,9 +103,12 @@ public final class PassManager {
         return this;
     }
 
+    /** The name that {@link #printIrAfter} takes to mean every pass. */
+    public static final String ALL_PASSES = "all";
+
     /**
-     * Prints the module to {@code sink} after each run of a pass named in {@code passNames},
-     * preceded by a line {@code // ----- IR after NAME -----}.
+     * Prints the module to {@code sink} after each run of a pass named in {@code passNames}
+     * ({@value #ALL_PASSES} for every pass), preceded by a line {@code // ----- IR after NAME -----}.
      *
      * @throws IllegalArgumentException for a name that the registry does not know and no pass in
      *     this pipeline has, so that a typo does not silently print nothing
@@ -114,7 +117,10 @@ public final class PassManager {
         Set<String> known = new TreeSet<>(registry.names());
         for (Pass p : passes) known.add(p.name());
         for (String n : passNames) {
-            if (!known.contains(n)) throw new IllegalArgumentException("--print-ir-after: unknown pass '" + n + "'; known passes: " + String.join(", ", known));
+            if (!known.contains(n) && !n.equals(ALL_PASSES)) {
+                throw new IllegalArgumentException("--print-ir-after: unknown pass '" + n + "'; known passes: " + String.join(", ", known)
+                        + " (or " + ALL_PASSES + ")");
+            }
         }
         this.printAfter = Set.copyOf(passNames);
         this.printSink = sink;
@@ -161,7 +167,7 @@ public final class PassManager {
             if (before != null && !passChanged && !before.equals(IrPrinter.print(module))) {
                 throw new IllegalStateException("pass '" + pass.name() + "' reported no change but changed the IR");
             }
-            if (printAfter.contains(pass.name())) printSink.accept("// ----- IR after " + pass.name() + " -----\n" + IrPrinter.print(module));
+            if (printAfter.contains(pass.name()) || printAfter.contains(ALL_PASSES)) printSink.accept("// ----- IR after " + pass.name() + " -----\n" + IrPrinter.print(module));
             dump(module, String.format("%02d-%s.ppir", i + 1, pass.name()));
             changed |= passChanged;
         }

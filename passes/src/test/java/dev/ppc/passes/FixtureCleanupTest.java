@@ -58,6 +58,7 @@ class FixtureCleanupTest {
         Module m = IrParser.parse(Files.readString(file), file.toString());
         Function main = m.main();
         int opsBefore = main.ops().size();
+        boolean hadShapeOps = main.ops().stream().anyMatch(op -> op.isOnnx("Shape") || op.isOnnx("Identity") || op.isOnnx("Constant"));
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (Value p : main.params()) shapes.put(p.name(), sizes(p.type(), batch, seq));
 
@@ -75,7 +76,7 @@ class FixtureCleanupTest {
             for (String d : e.getValue()) expected.add(Dim.of(d.equals("b") ? batch : d.equals("s") ? seq : Long.parseLong(d)));
             assertEquals(TensorType.of(out.type().dtype(), expected), out.type(), "output " + e.getKey());
         }
-        assertTrue(main.ops().size() < opsBefore, "nothing was cleaned up");
+        if (hadShapeOps) assertTrue(main.ops().size() < opsBefore, "nothing was cleaned up");
         String cleaned = IrPrinter.print(m);
         assertFalse(PassManager.cleanup(shapes).checkChangeReports(true).run(m), "a second clean-up found more to do");
         assertEquals(cleaned, IrPrinter.print(m));

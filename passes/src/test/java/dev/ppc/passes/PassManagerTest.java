@@ -113,7 +113,12 @@ class PassManagerTest {
         assertTrue(printed.get(0).startsWith("// ----- IR after fold-constants -----\nmodule @m"), printed.get(0));
         // fold-constants folds Shape but leaves dead ops to dce.
         assertTrue(printed.get(0).contains("%s = ppc.constant()"), printed.get(0));
-        assertThrows(IllegalArgumentException.class, () -> PassManager.parse("dce").printIrAfter(Set.of("fold-constant"), s -> {}));
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class, () -> PassManager.parse("dce").printIrAfter(Set.of("fold-constant"), s -> {}));
+        assertEquals("--print-ir-after: unknown pass 'fold-constant'; known passes: cse, dce, fold-constants, specialize-shapes (or all)", typo.getMessage());
+        List<String> all = new ArrayList<>();
+        PassManager.parse("fold-constants,dce").printIrAfter(Set.of(PassManager.ALL_PASSES), all::add).run(IrParser.parse(MODEL));
+        assertEquals(2, all.size());
+        assertTrue(all.get(1).startsWith("// ----- IR after dce -----\n"), all.get(1));
     }
 
     @Test
