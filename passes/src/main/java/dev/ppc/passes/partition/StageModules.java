@@ -33,7 +33,8 @@ public final class StageModules {
         return out;
     }
 
-    private static Function copy(Function src, String name) {
+    /** A copy of {@code src} named {@code name}: same parameters, ops, attributes, locations and outputs, new values. */
+    public static Function copy(Function src, String name) {
         Function g = new Function(name);
         Map<Value, Value> map = new HashMap<>();
         for (Value p : src.params()) map.put(p, g.addParam(p.name(), p.type()));
