@@ -149,6 +149,14 @@ public final class BlockStructure {
     /** Whether a cut after block {@code block} puts {@code op} before it (its own block or an earlier place). */
     boolean isBeforeCutAfter(Op op, int block) { return position.getOrDefault(op, -1) <= inBlock(block); }
 
+    /** Whether some op lies after the last block (a final norm, a head), so that a cut after the last block leaves a stage. */
+    public boolean hasOpsAfterLastBlock() {
+        if (blocks.isEmpty()) return false;
+        int last = inBlock(blocks.size() - 1);
+        for (int p : position.values()) if (p > last) return true;
+        return false;
+    }
+
     /** Every scope path seen in node names ({@code layers.2}, {@code layers.2/attn}, ...), in first-seen order. */
     public Set<String> scopes() { return Collections.unmodifiableSet(scopes.keySet()); }
 

@@ -91,7 +91,10 @@ final class StageAssignment {
         return new StageAssignment(last + 1, stages);
     }
 
-    /** Cutting only between blocks cannot make more stages than there are blocks. */
+    /**
+     * Cutting only between blocks makes at most one stage per block, plus one when ops follow the
+     * last block (a cut after it gives them their own stage).
+     */
     private static void checkStagesAgainstBlocks(CutSpec spec, BlockStructure blocks, String prefix) {
         boolean onlyBlockCuts = true;
         boolean anyNumber = false;
@@ -102,10 +105,11 @@ final class StageAssignment {
         if (anyNumber && blocks.source() == BlockStructure.Source.NONE) {
             throw new CutSpecException(prefix + "the model has " + blocks.describe() + "; cut at values instead (@name)");
         }
-        int n = blocks.blocks().size();
-        if (onlyBlockCuts && spec.stageCount() > n) {
-            throw new CutSpecException(prefix + spec.stageCount() + " stages need at least " + spec.stageCount()
-                    + " blocks to cut between, but the model has " + blocks.describe());
+        int most = blocks.blocks().size() + (blocks.hasOpsAfterLastBlock() ? 1 : 0);
+        if (onlyBlockCuts && spec.stageCount() > most) {
+            throw new CutSpecException(prefix + spec.stageCount() + " stages are more than the model's " + blocks.describe()
+                    + (blocks.hasOpsAfterLastBlock() ? " and the ops after the last block" : "") + " can fill; cut between blocks at most "
+                    + (most - 1) + " times, or also cut at values (@name)");
         }
     }
 
