@@ -56,6 +56,9 @@ public final class BlockStructure {
         this.scopes = scopes;
     }
 
+    /** The blocks of {@code f} (for listing them, e.g. in {@code ppc inspect}, and for resolving cuts). */
+    public static BlockStructure of(Function f) { return discover(f, ConstantSubgraph.of(f)); }
+
     /** Finds the blocks of {@code f}; {@code constantOps} are the ops that belong to no block. */
     static BlockStructure discover(Function f, Set<Op> constantOps) {
         Map<String, List<Op>> scopes = new LinkedHashMap<>();

@@ -111,6 +111,15 @@ class PartitionPlanTest {
     }
 
     @Test
+    void blocksAreListedInOrderWithTheirSource() {
+        BlockStructure b = BlockStructure.of(IrParser.parse(CHAIN).main());
+        assertEquals(BlockStructure.Source.SCOPES, b.source());
+        assertEquals(List.of(new BlockStructure.Block(0, "l.0"), new BlockStructure.Block(1, "l.1")), b.blocks());
+        assertEquals("2 blocks (l.0 .. l.1)", b.describe());
+        assertEquals(false, b.hasOpsAfterLastBlock());
+    }
+
+    @Test
     void cutSpecItemsParseByKind() {
         CutSpec spec = CutSpec.parse(" 2, layers.5 ,@/h.0/Add_output_0,/layers.7 ");
         assertEquals(5, spec.stageCount());
