@@ -1,0 +1,23 @@
+package dev.ppc.compiler;
+
+import java.nio.file.Path;
+
+/**
+ * What {@link Compiler#compile} is asked to do, as the CLI's options give it.
+ *
+ * @param cuts           the {@code --cuts} argument (e.g. {@code "3"}, {@code "layers.2,layers.5"}, {@code "@x"}); null with {@code stages}
+ * @param stages         the {@code --stages} argument, or null; automatic partitioning is not implemented, so a value is refused
+ * @param microbatches   the {@code --microbatches} argument, at least 1
+ * @param emitOnnxStages {@code --emit onnx-stages}: also write each stage as core-K/stage.onnx
+ * @param sourceModel    the model file that was imported, recorded by name and sha256 in the manifest; may be null
+ */
+public record CompileOptions(String cuts, Integer stages, int microbatches, boolean emitOnnxStages, Path sourceModel) {
+    /** Options for {@code --cuts SPEC} with one microbatch, no ONNX stages and no source file. */
+    public static CompileOptions withCuts(String cuts) { return new CompileOptions(cuts, null, 1, false, null); }
+
+    public CompileOptions microbatches(int m) { return new CompileOptions(cuts, stages, m, emitOnnxStages, sourceModel); }
+
+    public CompileOptions emitOnnxStages(boolean emit) { return new CompileOptions(cuts, stages, microbatches, emit, sourceModel); }
+
+    public CompileOptions sourceModel(Path p) { return new CompileOptions(cuts, stages, microbatches, emitOnnxStages, p); }
+}

@@ -1,0 +1,218 @@
+package dev.ppc.compiler.bundle;
+
+import dev.ppc.compiler.onnx.OnnxExporter;
+import dev.ppc.ir.DType;
+import dev.ppc.ir.Function;
+import dev.ppc.ir.Module;
+import dev.ppc.ir.Op;
+import dev.ppc.ir.TensorData;
+import dev.ppc.ir.TensorType;
+import dev.ppc.ir.Value;
+import dev.ppc.ir.text.IrPrinter;
+import dev.ppc.passes.partition.PartitionPlan;
+import dev.ppc.passes.partition.StageModules;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Writes a partitioned module as a bundle directory:
+ * <pre>
+ * OUT.ppc/
+ *   manifest.json               format, model name and sha256, target, stages -> cores, stage signatures,
+ *                               channels, tied groups, microbatching, size + sha256 of every other file
+ *   schedule.json               per-core forward action lists ({@link ForwardSchedule})
+ *   report.json                 per-stage figures ({@link BundleSummary})
+ *   core-K/program.ppir         stage K as IR text: its function renamed @main, its constants, the
+ *                               ones over {@value #INLINE_BYTES} bytes printed as {@code external}
+ *   core-K/weights.safetensors  the data of those external constants ({@link Safetensors})
+ *   core-K/stage.onnx           with {@code emitOnnxStages}: stage K as a standalone ONNX model
+ * </pre>
+ * Every file is a function of the inputs only (no timestamps, no absolute paths, sorted keys and
+ * tensors), so compiling the same model twice gives identical bytes. The bundle is assembled in a
+ * temporary sibling directory and moved into place, so a failed write leaves no half bundle; an
+ * existing bundle at {@code out} is replaced, anything else there is refused.
+ */
+public final class BundleWriter {
+    /** Constants up to this many bytes stay inline in program.ppir; larger ones go to weights.safetensors. */
+    public static final long INLINE_BYTES = IrPrinter.DEFAULT_MAX_INLINE_BYTES;
+
+    /**
+     * @param microbatches   how many microbatches a batch is split into (the stage programs are compiled for one)
+     * @param emitOnnxStages also write core-K/stage.onnx
+     * @param sourceModel    the model file compiled, whose name and sha256 the manifest records; may be null
+     */
+    public record Options(int microbatches, boolean emitOnnxStages, Path sourceModel) {}
+
+    private BundleWriter() {}
+
+    /** Writes the bundle and returns its manifest. */
+    public static BundleManifest write(Module partitioned, PartitionPlan plan, Options options, Path out) {
+        String where = "bundle " + out;
+        if (options.microbatches() < 1) throw new BundleException(where + ": the microbatch count must be at least 1, got " + options.microbatches());
+        Path tmp = null;
+        try {
+            BundleManifest.Model model = model(plan.model(), options.sourceModel(), where);
+            Path parent = out.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            checkReplaceable(out, where);
+            tmp = partialDirectory(parent, out.getFileName().toString());
+
+            List<BundleManifest.Stage> stages = new ArrayList<>();
+            List<Module> programs = new ArrayList<>();
+            Map<String, BundleManifest.TensorSpec> microbatchInputs = new LinkedHashMap<>();
+            for (PartitionPlan.Stage ps : plan.stages()) {
+                int k = ps.index();
+                Module program = StageModules.extract(partitioned, ps.function(), plan.model() + ".stage" + k);
+                programs.add(program);
+                String dir = "core-" + k;
+                Files.createDirectories(tmp.resolve(dir));
+                Files.writeString(tmp.resolve(dir + "/program.ppir"), new IrPrinter(INLINE_BYTES).printModule(program), StandardCharsets.UTF_8);
+                Safetensors.write(tmp.resolve(dir + "/weights.safetensors"), externalWeights(program, where, dir),
+                        Map.of("ppc.model", plan.model(), "ppc.stage", Integer.toString(k)));
+                String onnx = null;
+                if (options.emitOnnxStages()) {
+                    onnx = dir + "/stage.onnx";
+                    Files.write(tmp.resolve(onnx), OnnxExporter.export(program, program.main()).toByteArray());
+                }
+                List<BundleManifest.Port> inputs = new ArrayList<>(), outputs = new ArrayList<>();
+                Function main = program.main();
+                for (Value p : main.params()) {
+                    inputs.add(BundleManifest.Port.model(p.name(), staticType(p.type(), k, p.name(), where)));
+                    microbatchInputs.putIfAbsent(p.name(), BundleManifest.TensorSpec.of(p.name(), p.type()));
+                }
+                for (Op op : main.ops()) {
+                    if (op.is("ppc", "recv")) {
+                        Value r = op.result();
+                        inputs.add(BundleManifest.Port.channel(r.name(), staticType(r.type(), k, r.name(), where), (int) op.intAttr("channel", -1)));
+                    } else if (op.is("ppc", "send")) {
+                        Value v = op.operand(0);
+                        outputs.add(BundleManifest.Port.channel(v.name(), staticType(v.type(), k, v.name(), where), (int) op.intAttr("channel", -1)));
+                    }
+                }
+                for (Function.Output o : main.outputs()) outputs.add(BundleManifest.Port.model(o.name(), staticType(o.value().type(), k, o.name(), where)));
+                stages.add(new BundleManifest.Stage(k, k, dir + "/program.ppir", dir + "/weights.safetensors", onnx, inputs, outputs));
+            }
+            List<BundleManifest.Channel> channels = new ArrayList<>();
+            for (PartitionPlan.Channel c : plan.channels()) {
+                TensorType t = staticType(c.type(), c.src(), c.value(), where);
+                channels.add(new BundleManifest.Channel(c.id(), c.src(), c.dst(), c.value(), t.dtype().textName(), BundleManifest.shapeOf(t), t.byteSize()));
+            }
+            List<BundleManifest.TiedGroup> tied = new ArrayList<>();
+            for (PartitionPlan.TiedGroup g : plan.tiedGroups()) {
+                List<BundleManifest.TiedMember> members = new ArrayList<>();
+                for (PartitionPlan.TiedMember m : g.members()) members.add(new BundleManifest.TiedMember(m.stage(), m.constant(), m.kind().label()));
+                tied.add(new BundleManifest.TiedGroup(g.id(), members));
+            }
+            BundleManifest draft = new BundleManifest(BundleManifest.FORMAT, BundleManifest.VERSION, model, "cpu", options.microbatches(), 0,
+                    new ArrayList<>(microbatchInputs.values()), stages, channels, tied, List.of());
+            Files.write(tmp.resolve("schedule.json"), ForwardSchedule.toJson(draft));
+            Files.write(tmp.resolve("report.json"), BundleSummary.of(draft, programs).toJson());
+
+            BundleManifest manifest = new BundleManifest(draft.format(), draft.formatVersion(), model, draft.target(), draft.microbatches(),
+                    draft.batchAxis(), draft.microbatchInputs(), stages, channels, tied, fileEntries(tmp));
+            Files.write(tmp.resolve("manifest.json"), BundleJson.pretty(manifest));
+
+            if (Files.exists(out)) BundleFiles.deleteRecursively(out);
+            try {
+                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, out);
+            }
+            tmp = null;
+            return manifest;
+        } catch (IOException e) {
+            throw new BundleException(where + ": cannot write the bundle: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    BundleFiles.deleteRecursively(tmp);
+                } catch (IOException ignored) {
+                    // The write already failed; the leftover directory's name says it is partial.
+                }
+            }
+        }
+    }
+
+    /**
+     * A fresh sibling directory to assemble the bundle in. Not {@code Files.createTempDirectory}:
+     * that makes the directory owner-only, and the bundle should get the usual permissions.
+     */
+    private static Path partialDirectory(Path parent, String name) throws IOException {
+        for (int i = 0; ; i++) {
+            Path p = parent.resolve(name + ".partial-" + ProcessHandle.current().pid() + "-" + i);
+            try {
+                return Files.createDirectory(p);
+            } catch (FileAlreadyExistsException e) {
+                // Another compile into the same place is running; take the next name.
+            }
+        }
+    }
+
+    private static BundleManifest.Model model(String name, Path source, String where) throws IOException {
+        if (source == null) return new BundleManifest.Model(name, null, null);
+        if (!Files.isRegularFile(source)) throw new BundleException(where + ": the source model " + source + " is not a file");
+        return new BundleManifest.Model(name, source.getFileName().toString(), BundleFiles.sha256(source));
+    }
+
+    /** Writing over a previous bundle is fine; writing over anything else (a file, a non-empty directory) is refused. */
+    private static void checkReplaceable(Path out, String where) throws IOException {
+        if (!Files.exists(out)) return;
+        if (Files.isDirectory(out)) {
+            if (Files.exists(out.resolve("manifest.json"))) return;
+            try (Stream<Path> s = Files.list(out)) {
+                if (s.findAny().isEmpty()) return;
+            }
+        }
+        throw new BundleException(where + ": the path exists and is not a ppc bundle (no manifest.json); refusing to overwrite it");
+    }
+
+    /** The constants printed as {@code external} in program.ppir (same rule as {@link IrPrinter}), by name. */
+    private static SortedMap<String, TensorData> externalWeights(Module program, String where, String dir) {
+        SortedMap<String, TensorData> weights = new TreeMap<>();
+        for (Module.Constant c : program.constants().values()) {
+            TensorData d = c.data();
+            if (!d.hasData()) throw new BundleException(where + ": " + dir + ": constant @" + c.name() + " has no data (its weights were never loaded)");
+            if (d.dtype() == DType.STRING || TensorData.expectedBytes(d.type()) <= INLINE_BYTES) continue;
+            if (!Safetensors.supports(d.dtype())) {
+                throw new BundleException(where + ": " + dir + ": constant @" + c.name() + " is " + d.dtype() + " and over " + INLINE_BYTES
+                        + " bytes, and safetensors has no such dtype");
+            }
+            weights.put(c.name(), d);
+        }
+        return weights;
+    }
+
+    private static TensorType staticType(TensorType t, int stage, String name, String where) {
+        if (!t.isStatic()) {
+            throw new BundleException(where + ": stage " + stage + ": %" + name + " has type " + IrPrinter.type(t)
+                    + "; a bundle needs static shapes, so specialize the model's input shapes first (--input NAME=SHAPE)");
+        }
+        return t;
+    }
+
+    private static List<BundleManifest.FileEntry> fileEntries(Path root) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(root)) {
+            files = s.filter(Files::isRegularFile).toList();
+        }
+        TreeMap<String, Path> byName = new TreeMap<>();
+        for (Path p : files) byName.put(root.relativize(p).toString().replace('\\', '/'), p);
+        List<BundleManifest.FileEntry> entries = new ArrayList<>();
+        for (Map.Entry<String, Path> e : byName.entrySet()) {
+            entries.add(new BundleManifest.FileEntry(e.getKey(), Files.size(e.getValue()), BundleFiles.sha256(e.getValue())));
+        }
+        return entries;
+    }
+}
