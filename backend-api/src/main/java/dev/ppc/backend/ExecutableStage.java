@@ -25,6 +25,12 @@ public interface ExecutableStage extends AutoCloseable {
         return t;
     }
 
+    /**
+     * Nanoseconds spent per op kind over all runs so far, when compiled with
+     * {@link StageOptions#profile()}; empty otherwise.
+     */
+    default java.util.Map<String, Long> profileNanos() { return java.util.Map.of(); }
+
     /** Bytes of working memory the stage holds (its planned arena), for reports. */
     long arenaBytes();
 

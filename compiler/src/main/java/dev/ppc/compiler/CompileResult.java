@@ -1,7 +1,7 @@
 package dev.ppc.compiler;
 
-import dev.ppc.compiler.bundle.BundleManifest;
-import dev.ppc.compiler.bundle.BundleSummary;
+import dev.ppc.bundle.BundleManifest;
+import dev.ppc.bundle.BundleSummary;
 import dev.ppc.passes.partition.PartitionPlan;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package dev.ppc.compiler;
 
-import dev.ppc.compiler.bundle.BundleManifest;
-import dev.ppc.compiler.bundle.BundleSummary;
+import dev.ppc.bundle.BundleManifest;
+import dev.ppc.bundle.BundleSummary;
 import dev.ppc.compiler.bundle.BundleWriter;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.IrException;

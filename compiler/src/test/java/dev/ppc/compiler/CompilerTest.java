@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ppc.compiler.bundle.BundleException;
+import dev.ppc.bundle.BundleException;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
 import dev.ppc.passes.partition.CutSpecException;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
 class PpirPassTest {
     @TestFactory
     Stream<DynamicTest> ppirFiles() throws IOException {
-        return PpirTestFile.tests(Path.of("src/test/resources/ppir"), PpirPassTest::runPipeline);
+        return PpirTestFile.tests(Path.of("src/test/resources/ppir/cleanup"), PpirPassTest::runPipeline);
     }
 
     static String runPipeline(String pipeline, String text) {

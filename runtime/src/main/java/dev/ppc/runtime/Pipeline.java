@@ -104,6 +104,16 @@ public final class Pipeline implements AutoCloseable {
     /** {@link #create(PipelineSpec, PipelineOptions)} with {@link PipelineOptions#defaults()}. */
     public static Pipeline create(PipelineSpec spec) { return create(spec, PipelineOptions.defaults()); }
 
+    /**
+     * Loads a compiled bundle: verifies its format and checksums, compiles every stage for the
+     * bundle's target (one worker per core) and returns the ready pipeline.
+     */
+    public static Pipeline load(Path bundle, LoadOptions options) {
+        return create(BundleLoader.load(bundle, options), options.pipeline());
+    }
+
+    public static Pipeline load(Path bundle) { return load(bundle, LoadOptions.defaults()); }
+
     public PipelineSpec spec() { return spec; }
 
     public PipelineOptions options() { return options; }

@@ -1,5 +1,11 @@
 package dev.ppc.compiler.bundle;
 
+import dev.ppc.bundle.*;
+import dev.ppc.schedule.Schedule;
+import dev.ppc.schedule.ScheduleJson;
+import dev.ppc.schedule.ScheduleKind;
+import dev.ppc.schedule.Schedules;
+
 import dev.ppc.compiler.onnx.OnnxExporter;
 import dev.ppc.ir.DType;
 import dev.ppc.ir.Function;
@@ -32,7 +38,7 @@ import java.util.stream.Stream;
  * OUT.ppc/
  *   manifest.json               format, model name and sha256, target, stages -> cores, stage signatures,
  *                               channels, tied groups, microbatching, size + sha256 of every other file
- *   schedule.json               per-core forward action lists ({@link ForwardSchedule})
+ *   schedule.json               per-core action lists (the schedule module's forward-only schedule, as ScheduleJson)
  *   report.json                 per-stage figures ({@link BundleSummary})
  *   core-K/program.ppir         stage K as IR text: its function renamed @main, its constants, the
  *                               ones over {@value #INLINE_BYTES} bytes printed as {@code external}
@@ -117,7 +123,9 @@ public final class BundleWriter {
             }
             BundleManifest draft = new BundleManifest(BundleManifest.FORMAT, BundleManifest.VERSION, model, "cpu", options.microbatches(), 0,
                     new ArrayList<>(microbatchInputs.values()), stages, channels, tied, List.of());
-            Files.write(tmp.resolve("schedule.json"), ForwardSchedule.toJson(draft));
+            // Inference bundles run the forward-only schedule: one stage per core, every microbatch in order.
+            Schedule schedule = Schedules.generate(ScheduleKind.FORWARD, stages.size(), options.microbatches(), 1);
+            Files.writeString(tmp.resolve("schedule.json"), ScheduleJson.write(schedule));
             Files.write(tmp.resolve("report.json"), BundleSummary.of(draft, programs).toJson());
 
             BundleManifest manifest = new BundleManifest(draft.format(), draft.formatVersion(), model, draft.target(), draft.microbatches(),

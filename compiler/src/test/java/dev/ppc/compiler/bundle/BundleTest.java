@@ -1,5 +1,7 @@
 package dev.ppc.compiler.bundle;
 
+import dev.ppc.bundle.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,10 +88,11 @@ class BundleTest {
         assertEquals(List.of("core-0/program.ppir", "core-0/stage.onnx", "core-0/weights.safetensors", "core-1/program.ppir", "core-1/stage.onnx",
                 "core-1/weights.safetensors", "report.json", "schedule.json"), paths);
 
-        JsonNode schedule = new ObjectMapper().readTree(out.resolve("schedule.json").toFile());
-        assertEquals("ppc-schedule", schedule.get("format").asText());
-        assertEquals("F(0,0) SEND_F(0,0->1) F(0,1) SEND_F(0,1->1)", actions(schedule.get("cores").get(0)));
-        assertEquals("RECV_F(1,0<-0) F(1,0) RECV_F(1,1<-0) F(1,1)", actions(schedule.get("cores").get(1)));
+        dev.ppc.schedule.Schedule schedule = dev.ppc.schedule.ScheduleJson.read(Files.readString(out.resolve("schedule.json")));
+        assertEquals(dev.ppc.schedule.ScheduleKind.FORWARD, schedule.kind());
+        assertTrue(dev.ppc.schedule.ScheduleValidator.validate(schedule).isValid(), "the bundle's schedule must validate");
+        assertEquals("[F(0,0), SEND_F(0,0), F(0,1), SEND_F(0,1)]", actions(schedule, 0));
+        assertEquals("[RECV_F(1,0), F(1,0), RECV_F(1,1), F(1,1)]", actions(schedule, 1));
 
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         JsonNode r0 = report.get("stages").get(0);
@@ -99,15 +102,10 @@ class BundleTest {
         assertEquals(512, report.get("stages").get(1).get("recv_bytes_per_microbatch").asLong());
     }
 
-    private static String actions(JsonNode core) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode a : core.get("actions")) {
-            String t = a.get("type").asText();
-            String peer = a.has("peer_stage") ? (t.startsWith("SEND") ? "->" : "<-") + a.get("peer_stage").asInt() : "";
-            out.add(t + "(" + a.get("stage").asInt() + "," + a.get("microbatch").asInt() + peer + ")");
-        }
-        return String.join(" ", out);
+    private static String actions(dev.ppc.schedule.Schedule schedule, int core) {
+        return schedule.actions(core).stream().map(a -> a.type() + "(" + a.stage() + "," + a.microbatch() + ")").toList().toString();
     }
+
 
     @Test
     void compilingTwiceGivesIdenticalBytes() throws IOException {

@@ -1,0 +1,278 @@
+package dev.ppc.backend.cpu;
+
+import dev.ppc.backend.ExecutableStage;
+import dev.ppc.backend.ExecutionException;
+import dev.ppc.backend.Port;
+import dev.ppc.backend.StageOptions;
+import dev.ppc.backend.Tensor;
+import dev.ppc.backend.cpu.kernels.Kernel;
+import dev.ppc.ir.Function;
+import dev.ppc.ir.IrException;
+import dev.ppc.ir.Module;
+import dev.ppc.ir.Op;
+import dev.ppc.ir.TensorType;
+import dev.ppc.ir.Value;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stage function compiled for the CPU: a straight list of kernel steps over values that live
+ * in one of four places: an input port, a preloaded constant, the caller's output tensor (the
+ * producing kernel writes there directly), or a slot of one arena planned by liveness so that a
+ * run allocates nothing. Shape-only ops are views of their operand's storage.
+ */
+final class CpuExecutableStage implements ExecutableStage {
+    private enum Storage { INPUT, CONSTANT, OUTPUT, ARENA, VIEW }
+
+    private record Step(Op op, Kernel kernel, int[] inputSlots, int[] outputSlots, Tensor[] in, Tensor[] out) {}
+
+    private record FinalCopy(int outputPort, int slot) {}
+
+    private final List<Port> inputs = new ArrayList<>();
+    private final List<Port> outputs = new ArrayList<>();
+    private final Storage[] storage;
+    private final int[] portOf;        // INPUT/OUTPUT: port index; VIEW: root slot
+    private final long[][] shapes;
+    private final Tensor[] slots;       // fixed tensors (constants, arena, views of those); per-run ones filled in run()
+    private final List<Step> steps = new ArrayList<>();
+    private final List<FinalCopy> finalCopies = new ArrayList<>();
+    private final int[] runtimeViewSlots;
+    private final ByteBuffer arena;
+    private final long arenaBytes;
+    private final int threads;
+    private final long[] stepNanos;
+    private boolean closed;
+
+    CpuExecutableStage(Module module, Function f, StageOptions options) {
+        this.threads = options.threads();
+        Map<Value, Integer> slotOf = new IdentityHashMap<>();
+        List<Value> values = new ArrayList<>();
+        for (Value p : f.params()) addValue(p, slotOf, values);
+        for (Op op : f.ops()) for (Value r : op.results()) addValue(r, slotOf, values);
+        int n = values.size();
+        storage = new Storage[n];
+        portOf = new int[n];
+        shapes = new long[n][];
+        slots = new Tensor[n];
+        for (int i = 0; i < n; i++) {
+            TensorType t = values.get(i).type();
+            if (!t.isStatic()) throw new IrException("value %" + values.get(i).name() + " has type " + t + "; the CPU backend needs static shapes");
+            shapes[i] = t.shape();
+        }
+
+        // Ports: parameters, then received values; named outputs, then sent values.
+        for (Value p : f.params()) {
+            int s = slotOf.get(p);
+            storage[s] = Storage.INPUT;
+            portOf[s] = inputs.size();
+            inputs.add(Port.parameter(p.name(), p.type()));
+        }
+        List<Value> outputValues = new ArrayList<>();
+        for (Function.Output o : f.outputs()) {
+            outputs.add(Port.output(o.name(), o.value().type()));
+            outputValues.add(o.value());
+        }
+        List<Op> kernelOps = new ArrayList<>();
+        Map<Op, KernelBinder.Binding> bindings = new IdentityHashMap<>();
+        for (Op op : f.ops()) {
+            if (op.is("ppc", "recv")) {
+                int s = slotOf.get(op.result());
+                storage[s] = Storage.INPUT;
+                portOf[s] = inputs.size();
+                inputs.add(Port.receive(op.result().name(), op.result().type(), (int) op.intAttr("channel", -1)));
+            } else if (op.is("ppc", "send")) {
+                outputs.add(Port.send(op.operand(0).name(), op.operand(0).type(), (int) op.intAttr("channel", -1)));
+                outputValues.add(op.operand(0));
+            } else if (op.is("ppc", "constant")) {
+                int s = slotOf.get(op.result());
+                storage[s] = Storage.CONSTANT;
+                Module.Constant c = module.constant(op.stringAttr("name", ""));
+                if (c == null || !c.data().hasData()) throw IrException.at(op, "constant @" + op.stringAttr("name", "") + " has no data");
+                slots[s] = CpuTensors.fromData(c.data());
+            } else {
+                KernelBinder.Binding b = KernelBinder.bind(op, module);
+                bindings.put(op, b);
+                kernelOps.add(op);
+                if (b.view()) {
+                    int s = slotOf.get(op.result());
+                    int src = slotOf.get(op.operand(0));
+                    storage[s] = Storage.VIEW;
+                    portOf[s] = storage[src] == Storage.VIEW ? portOf[src] : src;
+                }
+            }
+        }
+        // A kernel-produced value that leaves the stage is written straight into the caller's tensor.
+        boolean[] portTaken = new boolean[outputs.size()];
+        for (int j = 0; j < outputValues.size(); j++) {
+            int s = slotOf.get(outputValues.get(j));
+            if (storage[s] == null) {
+                storage[s] = Storage.OUTPUT;
+                portOf[s] = j;
+                portTaken[j] = true;
+            }
+        }
+        for (int j = 0; j < outputValues.size(); j++) {
+            if (!portTaken[j]) finalCopies.add(new FinalCopy(j, slotOf.get(outputValues.get(j))));
+        }
+
+        // Liveness of arena values, in kernel-step indices; views extend their root's lifetime.
+        int numSteps = kernelOps.size();
+        int[] first = new int[n], last = new int[n];
+        Arrays.fill(first, -1);
+        for (int step = 0; step < numSteps; step++) {
+            Op op = kernelOps.get(step);
+            for (Value r : op.results()) {
+                int s = slotOf.get(r);
+                if (storage[s] == null) {
+                    storage[s] = Storage.ARENA;
+                    first[s] = step;
+                    last[s] = step;
+                }
+            }
+            for (Value v : op.operands()) {
+                if (v == null) continue;
+                int s = rootSlot(slotOf.get(v));
+                if (storage[s] == Storage.ARENA) last[s] = Math.max(last[s], step);
+            }
+        }
+        for (FinalCopy c : finalCopies) {
+            int s = rootSlot(c.slot());
+            if (storage[s] == Storage.ARENA) last[s] = numSteps;
+        }
+        List<MemoryPlanner.Request> requests = new ArrayList<>();
+        List<Integer> requestSlots = new ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            if (storage[s] != Storage.ARENA) continue;
+            requests.add(new MemoryPlanner.Request(Math.max(1, values.get(s).type().byteSize()), first[s], last[s]));
+            requestSlots.add(s);
+        }
+        MemoryPlanner.Plan plan = MemoryPlanner.plan(requests);
+        arena = plan.allocateArena();
+        arenaBytes = plan.arenaSize();
+        for (int i = 0; i < requestSlots.size(); i++) {
+            int s = requestSlots.get(i);
+            Value v = values.get(s);
+            ByteBuffer slice = arena.slice((int) plan.offset(i), (int) v.type().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            slots[s] = Tensor.wrap(v.type().dtype(), shapes[s], slice);
+        }
+        List<Integer> runtimeViews = new ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            if (storage[s] != Storage.VIEW) continue;
+            int root = portOf[s];
+            if (storage[root] == Storage.CONSTANT || storage[root] == Storage.ARENA) slots[s] = slots[root].reshape(shapes[s]);
+            else runtimeViews.add(s);
+        }
+        runtimeViewSlots = runtimeViews.stream().mapToInt(Integer::intValue).toArray();
+
+        for (Op op : kernelOps) {
+            KernelBinder.Binding b = bindings.get(op);
+            if (b.view()) continue;
+            int[] in = new int[b.runtimeOperands().length];
+            for (int i = 0; i < in.length; i++) {
+                Value v = op.operand(b.runtimeOperands()[i]);
+                in[i] = v == null ? -1 : slotOf.get(v);
+            }
+            int[] out = new int[op.results().size()];
+            for (int i = 0; i < out.length; i++) out[i] = slotOf.get(op.result(i));
+            steps.add(new Step(op, b.kernel(), in, out, new Tensor[in.length], new Tensor[out.length]));
+        }
+        stepNanos = options.profile() ? new long[steps.size()] : null;
+    }
+
+    @Override
+    public Map<String, Long> profileNanos() {
+        if (stepNanos == null) return Map.of();
+        Map<String, Long> byOp = new java.util.TreeMap<>();
+        for (int i = 0; i < steps.size(); i++) byOp.merge(steps.get(i).op().qualifiedName(), stepNanos[i], Long::sum);
+        return byOp;
+    }
+
+    private static void addValue(Value v, Map<Value, Integer> slotOf, List<Value> values) {
+        slotOf.put(v, values.size());
+        values.add(v);
+    }
+
+    private int rootSlot(int s) { return storage[s] == Storage.VIEW ? portOf[s] : s; }
+
+    @Override
+    public List<Port> inputs() { return List.copyOf(inputs); }
+
+    @Override
+    public List<Port> outputs() { return List.copyOf(outputs); }
+
+    @Override
+    public long arenaBytes() { return arenaBytes; }
+
+    @Override
+    public void run(Tensor[] in, Tensor[] out) {
+        if (closed) throw new IllegalStateException("stage is closed");
+        checkPorts("input", inputs, in);
+        checkPorts("output", outputs, out);
+        if (Blas.threads() != threads) Blas.setThreads(threads);
+        for (int s = 0; s < storage.length; s++) {
+            if (storage[s] == Storage.INPUT) slots[s] = in[portOf[s]];
+            else if (storage[s] == Storage.OUTPUT) slots[s] = out[portOf[s]];
+        }
+        for (int s : runtimeViewSlots) {
+            Tensor root = slots[portOf[s]];
+            if (slots[s] == null || slots[s].data() != root.data()) slots[s] = root.reshape(shapes[s]);
+        }
+        for (int k = 0; k < steps.size(); k++) {
+            Step step = steps.get(k);
+            long t0 = stepNanos == null ? 0 : System.nanoTime();
+            for (int i = 0; i < step.in().length; i++) step.in()[i] = step.inputSlots()[i] < 0 ? null : slots[step.inputSlots()[i]];
+            for (int i = 0; i < step.out().length; i++) step.out()[i] = slots[step.outputSlots()[i]];
+            try {
+                step.kernel().run(step.in(), step.out());
+            } catch (RuntimeException e) {
+                throw new ExecutionException(step.op().describe() + ": " + e.getMessage(), e instanceof IllegalArgumentException, e);
+            }
+            if (stepNanos != null) stepNanos[k] += System.nanoTime() - t0;
+        }
+        for (FinalCopy c : finalCopies) copy(slots[c.slot()], out[c.outputPort()]);
+    }
+
+    private static void copy(Tensor src, Tensor dst) {
+        ByteBuffer s = src.data().duplicate();
+        s.clear();
+        s.limit((int) src.byteSize());
+        ByteBuffer d = dst.data().duplicate();
+        d.clear();
+        d.put(s);
+    }
+
+    private static void checkPorts(String what, List<Port> ports, Tensor[] ts) {
+        if (ts.length != ports.size()) {
+            throw new ExecutionException("the stage takes " + ports.size() + " " + what + "s, got " + ts.length, true, null);
+        }
+        for (int i = 0; i < ts.length; i++) {
+            Port p = ports.get(i);
+            Tensor t = ts[i];
+            if (t == null || t.dtype() != p.type().dtype() || !Arrays.equals(t.shape(), p.type().shape())) {
+                throw new ExecutionException(what + " '" + p.name() + "' must be " + p.type() + ", got "
+                        + (t == null ? "nothing" : t.dtype() + Arrays.toString(t.shape())), true, null);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Arrays.fill(slots, null);
+    }
+
+    /** Number of kernel launches per run (views and constants excluded), for tests and reports. */
+    int kernelSteps() { return steps.size(); }
+
+    static Map<String, Integer> histogram(List<Op> ops) {
+        Map<String, Integer> h = new HashMap<>();
+        for (Op op : ops) h.merge(op.qualifiedName(), 1, Integer::sum);
+        return h;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.ppc.backend.cpu.kernels;
+
+import dev.ppc.backend.Shapes;
+import dev.ppc.backend.Tensor;
+import dev.ppc.ir.DType;
+
+import java.nio.FloatBuffer;
+
+/**
+ * ONNX LayerNormalization (opset 17), f32: each slice {@code X[i0..i(axis-1), :, ..., :]} is
+ * normalized to zero mean and unit variance over the dims from {@code axis} on, then scaled and
+ * shifted: {@code Y = (X - mean) / sqrt(var + epsilon) * Scale + B}.
+ *
+ * <p>Inputs: X, Scale, optional B (both broadcastable to {@code X.shape[axis:]}). Outputs: Y,
+ * optional Mean and InvStdDev of shape {@code X.shape[:axis] + [1] * (rank - axis)}. The mean and
+ * the (biased) variance are computed in double in two passes, which is exact enough that the
+ * result does not depend on the row length.
+ */
+public final class LayerNormalization extends AbstractKernel {
+    private final int rows;
+    private final int n;
+    private final float epsilon;
+    /** Element index into Scale (and B) for each position in a row; null when it is the identity. */
+    private final int[] scaleIndex;
+    private final int[] biasIndex;
+    private final boolean hasBias;
+
+    /**
+     * @param biasShape the shape of B, or {@code null} when the op has no bias input
+     */
+    public LayerNormalization(long[] xShape, long[] scaleShape, long[] biasShape, long axis,
+                              float epsilon) {
+        super("LayerNormalization");
+        if (xShape.length == 0) {
+            throw new IllegalArgumentException("LayerNormalization needs an input of rank >= 1");
+        }
+        int a = Shapes.normalizeAxis(axis, xShape.length);
+        long[] normShape = java.util.Arrays.copyOfRange(xShape, a, xShape.length);
+        long r = 1;
+        for (int i = 0; i < a; i++) r *= xShape[i];
+        this.rows = Shapes.toInt(r, "dimension");
+        this.n = Shapes.toInt(Shapes.numel(normShape), "dimension");
+        this.epsilon = epsilon;
+        this.scaleIndex = indexMap("Scale", scaleShape, normShape);
+        this.hasBias = biasShape != null;
+        this.biasIndex = hasBias ? indexMap("B", biasShape, normShape) : null;
+        long[] statShape = xShape.clone();
+        for (int i = a; i < statShape.length; i++) statShape[i] = 1;
+        inputs(hasBias ? 3 : 2, new long[][] {xShape, scaleShape, biasShape},
+                new DType[] {DType.F32, DType.F32, DType.F32});
+        outputs(new long[][] {xShape, statShape, statShape},
+                new DType[] {DType.F32, DType.F32, DType.F32});
+    }
+
+    /** Maps row positions to elements of a parameter broadcast to the normalized shape. */
+    private static int[] indexMap(String what, long[] shape, long[] normShape) {
+        long[] strides;
+        try {
+            strides = Shapes.broadcastStrides(shape, normShape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("LayerNormalization: " + what + " of shape "
+                    + Shapes.str(shape) + " does not broadcast to the normalized shape "
+                    + Shapes.str(normShape));
+        }
+        if (Shapes.numel(shape) == Shapes.numel(normShape)) return null;
+        int n = Shapes.toInt(Shapes.numel(normShape), "dimension");
+        int[] map = new int[n];
+        long[] own = Shapes.strides(normShape);
+        for (int i = 0; i < n; i++) {
+            long rem = i;
+            long off = 0;
+            for (int d = 0; d < normShape.length; d++) {
+                long c = rem / own[d];
+                rem -= c * own[d];
+                off += c * strides[d];
+            }
+            map[i] = (int) off;
+        }
+        return map;
+    }
+
+    @Override
+    public void run(Tensor[] inputs, Tensor[] outputs) {
+        check(inputs, outputs);
+        FloatBuffer x = inputs[0].floats();
+        FloatBuffer scale = inputs[1].floats();
+        FloatBuffer bias = hasBias && present(inputs, 2) ? inputs[2].floats() : null;
+        FloatBuffer y = outputs[0].floats();
+        FloatBuffer meanOut = present(outputs, 1) ? outputs[1].floats() : null;
+        FloatBuffer invOut = present(outputs, 2) ? outputs[2].floats() : null;
+        for (int r = 0; r < rows; r++) {
+            // Row views, so that the loops index by the bare counter (see FloatBinaryLoops).
+            FloatBuffer xr = x.slice(r * n, n);
+            FloatBuffer yr = y.slice(r * n, n);
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += xr.get(i);
+            double mean = sum / n;
+            double sq = 0;
+            for (int i = 0; i < n; i++) {
+                double d = xr.get(i) - mean;
+                sq += d * d;
+            }
+            double inv = 1.0 / Math.sqrt(sq / n + epsilon);
+            if (meanOut != null) meanOut.put(r, (float) mean);
+            if (invOut != null) invOut.put(r, (float) inv);
+            if (scaleIndex == null && (bias == null || biasIndex == null)) {
+                float m = (float) mean;
+                float iv = (float) inv;
+                if (bias != null) {
+                    for (int i = 0; i < n; i++) {
+                        yr.put(i, (xr.get(i) - m) * iv * scale.get(i) + bias.get(i));
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) yr.put(i, (xr.get(i) - m) * iv * scale.get(i));
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    double s = scale.get(scaleIndex == null ? i : scaleIndex[i]);
+                    double b = bias == null ? 0 : bias.get(biasIndex == null ? i : biasIndex[i]);
+                    yr.put(i, (float) ((xr.get(i) - mean) * inv * s + b));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.ppc.backend.cpu.kernels;
+
+import dev.ppc.backend.Shapes;
+import dev.ppc.backend.Tensor;
+import dev.ppc.ir.DType;
+
+import java.nio.FloatBuffer;
+
+/**
+ * ONNX Softmax and LogSoftmax with opset-13 semantics: normalized along one axis (default -1),
+ * f32. The max is subtracted before exponentiating, and the sum is accumulated in double.
+ *
+ * <p>The tensor is viewed as {@code [outer, n, inner]} with {@code n} the axis length. For the
+ * last axis ({@code inner == 1}, the attention case) each row is three tight passes; otherwise the
+ * same passes run down each column with stride {@code inner}. The output may be the input tensor.
+ */
+public final class Softmax extends AbstractKernel {
+    private final boolean log;
+    private final int outer;
+    private final int n;
+    private final int inner;
+
+    /**
+     * @param log compute LogSoftmax instead of Softmax
+     */
+    public Softmax(long[] shape, long axis, boolean log) {
+        super(log ? "LogSoftmax" : "Softmax");
+        this.log = log;
+        if (shape.length == 0) {
+            throw new IllegalArgumentException(name() + " needs an input of rank >= 1");
+        }
+        int a = Shapes.normalizeAxis(axis, shape.length);
+        long o = 1;
+        long in = 1;
+        for (int i = 0; i < a; i++) o *= shape[i];
+        for (int i = a + 1; i < shape.length; i++) in *= shape[i];
+        this.outer = Shapes.toInt(o, "dimension");
+        this.n = Shapes.toInt(shape[a], "dimension");
+        this.inner = Shapes.toInt(in, "dimension");
+        inputs(1, new long[][] {shape}, new DType[] {DType.F32});
+        outputs(new long[][] {shape}, new DType[] {DType.F32});
+    }
+
+    @Override
+    public void run(Tensor[] inputs, Tensor[] outputs) {
+        check(inputs, outputs);
+        FloatBuffer x = inputs[0].floats();
+        FloatBuffer y = outputs[0].floats();
+        if (n == 0) return;
+        for (int o = 0; o < outer; o++) {
+            int base = o * n * inner;
+            for (int j = 0; j < inner; j++) {
+                if (inner == 1) {
+                    row(x, y, base);
+                } else {
+                    column(x, y, base + j, inner);
+                }
+            }
+        }
+    }
+
+    /** One contiguous row; sliced views so the loops index by the bare counter (vectorizable). */
+    private void row(FloatBuffer xAll, FloatBuffer yAll, int base) {
+        FloatBuffer x = xAll.slice(base, n);
+        FloatBuffer y = yAll.slice(base, n);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x.get(i));
+        double sum = 0;
+        if (log) {
+            for (int i = 0; i < n; i++) sum += FastMath.exp((double) x.get(i) - max);
+            double shift = max + Math.log(sum);
+            for (int i = 0; i < n; i++) y.put(i, (float) (x.get(i) - shift));
+        } else {
+            for (int i = 0; i < n; i++) {
+                double e = FastMath.exp((double) x.get(i) - max);
+                y.put(i, (float) e);
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            for (int i = 0; i < n; i++) y.put(i, y.get(i) * inv);
+        }
+    }
+
+    private void column(FloatBuffer x, FloatBuffer y, int base, int stride) {
+        int end = base + n * stride;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = base; i < end; i += stride) max = Math.max(max, x.get(i));
+        double sum = 0;
+        if (log) {
+            for (int i = base; i < end; i += stride) sum += FastMath.exp((double) x.get(i) - max);
+            double shift = max + Math.log(sum);
+            for (int i = base; i < end; i += stride) y.put(i, (float) (x.get(i) - shift));
+        } else {
+            for (int i = base; i < end; i += stride) {
+                double e = FastMath.exp((double) x.get(i) - max);
+                y.put(i, (float) e);
+                sum += e;
+            }
+            double inv = 1.0 / sum;
+            for (int i = base; i < end; i += stride) y.put(i, (float) (y.get(i) * inv));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.ppc.bundle;
+
+import dev.ppc.ir.IrException;
+
+/**
+ * A bundle that cannot be written or read: a missing, truncated or modified file, an unknown
+ * format version, a program whose weights do not match. The message is one line that names the
+ * bundle and the file, e.g. {@code bundle out.ppc: core-1/weights.safetensors: sha256 mismatch
+ * (the file was modified after compile)}; the CLI prints it and exits with status 2.
+ */
+public final class BundleException extends IrException {
+    public BundleException(String message) { super(message); }
+
+    public BundleException(String message, Throwable cause) { super(message, cause); }
+}

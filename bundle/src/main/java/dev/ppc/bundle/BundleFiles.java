@@ -1,0 +1,41 @@
+package dev.ppc.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** File helpers of the bundle writer and reader: streaming sha256, recursive delete. */
+public final class BundleFiles {
+    private BundleFiles() {}
+
+    /** The sha256 of a file's contents, lowercase hex; reads in 1 MiB chunks so large weights need no heap. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    public static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        List<Path> paths;
+        try (Stream<Path> s = Files.walk(dir)) {
+            paths = s.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : paths) Files.deleteIfExists(p);
+    }
+}

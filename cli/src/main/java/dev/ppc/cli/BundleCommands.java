@@ -1,0 +1,48 @@
+package dev.ppc.cli;
+
+import dev.ppc.backend.Tensor;
+import dev.ppc.bundle.BundleReader;
+import dev.ppc.bundle.BundleSummary;
+import dev.ppc.runtime.LoadOptions;
+import dev.ppc.runtime.Pipeline;
+import dev.ppc.runtime.RunStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The bundle side of {@code inspect} and {@code run}. */
+final class BundleCommands {
+    private BundleCommands() {}
+
+    /** A bundle is a directory with a manifest.json. */
+    static boolean isBundle(Path p) { return Files.isDirectory(p) && Files.isRegularFile(p.resolve("manifest.json")); }
+
+    static String inspect(Path bundle, String emit) {
+        if (emit.equals("ir")) throw new UserError("--emit ir applies to models; a bundle's stage programs are in " + bundle + "/core-K/program.ppir");
+        BundleSummary s = BundleSummary.of(BundleReader.read(bundle));
+        return emit.equals("json") ? new String(s.toJson(), StandardCharsets.UTF_8) + "\n" : s.toText();
+    }
+
+    static Map<String, Tensor> run(Path bundle, Map<String, Tensor> inputs, int threads, Integer microbatches, Path trace, PrintWriter out) {
+        LoadOptions options = LoadOptions.defaults().withThreadsPerCore(threads).withMicrobatches(microbatches);
+        try (Pipeline pipeline = Pipeline.load(bundle, options)) {
+            Map<String, Tensor> result = pipeline.run(inputs);
+            RunStats stats = pipeline.lastRunStats();
+            out.printf("ran %s: %d stage(s) on %d core(s), %d microbatch(es) in %.2f ms, %.1f samples/s, measured bubble %.3f%n",
+                    bundle, pipeline.spec().stages().size(), pipeline.spec().cores(), pipeline.spec().microbatches(),
+                    stats.wallNanos() / 1e6, stats.samplesPerSecond(), stats.bubble());
+            if (trace != null) {
+                try {
+                    pipeline.writeTrace(trace);
+                } catch (IOException e) {
+                    throw new UserError("--trace " + trace + ": cannot write: " + e.getMessage());
+                }
+                out.println("wrote trace " + trace);
+            }
+            return result;
+        }
+    }
+}

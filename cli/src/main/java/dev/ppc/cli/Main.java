@@ -1,0 +1,81 @@
+package dev.ppc.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * The {@code ppc} entry point. It maps failures to the CLI contract (DESIGN.md): exit 0 on success;
+ * exit 2 with one line {@code error: ...} on stderr for bad input or arguments; exit 1 for an
+ * internal error. Stack traces appear only with {@code --debug}.
+ */
+public final class Main {
+    /** Exception types whose messages are user-facing diagnostics (exit status 2). */
+    private static final List<String> USER_ERROR_TYPES = List.of(
+            "dev.ppc.ir.IrException",
+            "dev.ppc.schedule.ScheduleException",
+            "dev.ppc.backend.io.NpyFormatException",
+            "dev.ppc.bundle.BundleException",
+            "dev.ppc.runtime.PipelineException");
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI and returns its exit status; used by tests in-process. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        String[] filtered = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        CommandLine cl = new CommandLine(new PpcCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("error: " + oneLine(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            if (debug) ex.printStackTrace(err);
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            Throwable user = userError(ex);
+            if (user != null) {
+                err.println("error: " + oneLine(user.getMessage()));
+                if (debug) ex.printStackTrace(err);
+                return 2;
+            }
+            if (ex instanceof CommandLine.ParameterException pe) {
+                err.println("error: " + oneLine(pe.getMessage()));
+                return 2;
+            }
+            err.println("internal error: " + oneLine(String.valueOf(ex)) + (debug ? "" : " (run with --debug for the stack trace)"));
+            if (debug) ex.printStackTrace(err);
+            return 1;
+        });
+        int status = cl.execute(filtered);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    /**
+     * The exception whose message is the user-facing diagnostic, or null for an internal error.
+     * A kernel failure counts as the user's when the data they gave caused it (a bad index), and
+     * as ppc's own otherwise, wherever it surfaces (also wrapped in a pipeline failure).
+     */
+    private static Throwable userError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof dev.ppc.backend.ExecutionException ee && !ee.isBadInput()) return null;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof dev.ppc.backend.ExecutionException) return t;
+            if (c instanceof UserError) return c;
+            for (Class<?> k = c.getClass(); k != null; k = k.getSuperclass()) {
+                if (USER_ERROR_TYPES.contains(k.getName())) return c;
+            }
+        }
+        return null;
+    }
+
+    static String oneLine(String s) { return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim(); }
+}

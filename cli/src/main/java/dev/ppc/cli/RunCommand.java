@@ -1,0 +1,59 @@
+package dev.ppc.cli;
+
+import dev.ppc.backend.Tensor;
+import dev.ppc.backend.io.Npz;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code ppc run MODEL|BUNDLE --inputs IN.npz}: runs a model as one stage, or a compiled bundle. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an ONNX model (as one stage on the CPU backend) or a compiled .ppc bundle on NumPy inputs.")
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL|BUNDLE")
+    Path model;
+
+    @Option(names = "--inputs", required = true, paramLabel = "IN.npz", description = "inputs keyed by the model's input names (.npz, or .npy for a one-input model)")
+    Path inputs;
+
+    @Option(names = "--output", paramLabel = "OUT.npz", description = "write the outputs here")
+    Path output;
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "threads per stage (OpenBLAS), default 1")
+    int threads;
+
+    @Option(names = "--microbatches", paramLabel = "M", description = "microbatches per batch (bundles; default: the bundle's)")
+    Integer microbatches;
+
+    @Option(names = "--trace", paramLabel = "T.json", description = "write a Chrome-trace/Perfetto JSON of the execution (bundles)")
+    Path trace;
+
+    @Override
+    public Integer call() {
+        if (threads < 1) throw new UserError("--threads " + threads + ": must be at least 1");
+        if (microbatches != null && microbatches < 1) throw new UserError("--microbatches " + microbatches + ": must be at least 1");
+        Map<String, Tensor> in = InputFiles.read(inputs);
+        var out = spec.commandLine().getOut();
+        Map<String, Tensor> results;
+        if (BundleCommands.isBundle(model)) {
+            results = BundleCommands.run(model, in, threads, microbatches, trace, out);
+        } else {
+            if (microbatches != null || trace != null) throw new UserError("--microbatches and --trace apply to compiled bundles; compile the model with 'ppc compile' first");
+            results = SingleStageRun.run(model, in, threads, out);
+        }
+        for (Map.Entry<String, Tensor> e : results.entrySet()) out.println(OutputDigest.describe(e.getKey(), e.getValue()));
+        if (output != null) {
+            Npz.write(output, results, false);
+            out.println("wrote " + output);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.ppc.runtime;
+
+import dev.ppc.backend.Backend;
+import dev.ppc.backend.ExecutableStage;
+import dev.ppc.backend.StageOptions;
+import dev.ppc.bundle.Bundle;
+import dev.ppc.bundle.BundleException;
+import dev.ppc.bundle.BundleManifest;
+import dev.ppc.bundle.BundleReader;
+import dev.ppc.ir.Dim;
+import dev.ppc.ir.Module;
+import dev.ppc.ir.TensorType;
+import dev.ppc.schedule.Schedule;
+import dev.ppc.schedule.ScheduleJson;
+import dev.ppc.schedule.ScheduleKind;
+import dev.ppc.schedule.Schedules;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a verified bundle into a {@link PipelineSpec}: each stage program is compiled by the
+ * bundle's target backend, the manifest's channels and model signature become the spec's, and
+ * the schedule comes from {@code schedule.json} (or is regenerated for another microbatch count).
+ */
+final class BundleLoader {
+    private BundleLoader() {}
+
+    static PipelineSpec load(Path dir, LoadOptions options) {
+        Bundle bundle = BundleReader.read(dir);
+        BundleManifest manifest = bundle.manifest();
+        if (manifest.batchAxis() != 0) throw new BundleException("bundle " + dir + ": batch axis " + manifest.batchAxis() + " is not supported (only 0)");
+        int m = options.microbatches() == null ? manifest.microbatches() : options.microbatches();
+        Schedule schedule = schedule(dir, manifest, m);
+        Backend backend = Backend.find(manifest.target());
+        PipelineSpec.Builder b = PipelineSpec.builder(schedule);
+        for (BundleManifest.TensorSpec in : manifest.microbatchInputs()) b.input(in.name(), fullBatch(in.type(), m));
+        for (BundleManifest.Stage s : manifest.stages()) {
+            for (BundleManifest.Port p : s.outputs()) {
+                if ("model".equals(p.kind())) b.output(p.name(), fullBatch(new BundleManifest.TensorSpec(p.name(), p.dtype(), p.shape()).type(), m));
+            }
+        }
+        for (BundleManifest.Channel c : manifest.channels()) {
+            b.channel(c.id(), c.src(), c.dst(), new BundleManifest.TensorSpec(c.value(), c.dtype(), c.shape()).type());
+        }
+        List<ExecutableStage> compiled = new ArrayList<>();
+        try {
+            for (int k = 0; k < bundle.stages().size(); k++) {
+                Module program = bundle.stages().get(k);
+                ExecutableStage exe = backend.compile(program, program.main(), new StageOptions(options.threadsPerCore(), false));
+                compiled.add(exe);
+                b.stage(StageSpec.fromPorts(k, manifest.stages().get(k).core(), exe));
+            }
+            return b.build();
+        } catch (RuntimeException e) {
+            compiled.forEach(ExecutableStage::close);
+            throw e;
+        }
+    }
+
+    private static Schedule schedule(Path dir, BundleManifest manifest, int m) {
+        if (m == manifest.microbatches()) {
+            try {
+                return ScheduleJson.read(Files.readString(dir.resolve("schedule.json")));
+            } catch (IOException e) {
+                throw new BundleException("bundle " + dir + ": cannot read schedule.json: " + e.getMessage());
+            }
+        }
+        // Schedules are data derived from (kind, stages, microbatches); another count regenerates it.
+        return Schedules.generate(ScheduleKind.FORWARD, manifest.stages().size(), m, 1);
+    }
+
+    /** The full-batch type of a microbatch type: axis 0 times m. */
+    static TensorType fullBatch(TensorType microbatch, int m) {
+        if (microbatch.rank() == 0) throw new BundleException("a scalar model input or output cannot be split into microbatches");
+        List<Dim> dims = new ArrayList<>(microbatch.dims());
+        dims.set(0, Dim.of(microbatch.dim(0).size() * m));
+        return TensorType.of(microbatch.dtype(), dims);
+    }
+}
