@@ -29,7 +29,10 @@ public final class BundleSummary {
      */
     public record StageRow(int stage, int core, int ops, long parameters, long parameterBytes, long constantBytes,
                            long recvBytesPerMicrobatch, long sendBytesPerMicrobatch, List<Integer> channelsIn,
-                           List<Integer> channelsOut, List<Integer> tiedGroups) {}
+                           List<Integer> channelsOut, List<Integer> tiedGroups, List<String> blocks, int opsOutsideBlocks) {}
+
+    /** The top-level block a node name belongs to: {@code /layers.2/attn/MatMul} -> {@code layers.2}. */
+    private static final java.util.regex.Pattern BLOCK = java.util.regex.Pattern.compile("^/([A-Za-z_][A-Za-z0-9_]*\\.[0-9]+)/");
 
     private final BundleManifest manifest;
     private final List<StageRow> rows;
@@ -47,8 +50,15 @@ public final class BundleSummary {
         List<StageRow> rows = new ArrayList<>();
         for (BundleManifest.Stage s : manifest.stages()) {
             Module m = stagePrograms.get(s.stage());
-            int ops = 0;
-            for (Op op : m.main().ops()) if (!op.domain().equals("ppc")) ops++;
+            int ops = 0, outside = 0;
+            java.util.LinkedHashSet<String> blocks = new java.util.LinkedHashSet<>();
+            for (Op op : m.main().ops()) {
+                if (op.domain().equals("ppc")) continue;
+                ops++;
+                java.util.regex.Matcher b = op.location() == null ? null : BLOCK.matcher(op.location());
+                if (b != null && b.find()) blocks.add(b.group(1));
+                else outside++;
+            }
             long params = 0, paramBytes = 0, constBytes = 0;
             for (Module.Constant c : m.constants().values()) {
                 TensorData d = c.data();
@@ -75,7 +85,7 @@ public final class BundleSummary {
             for (BundleManifest.TiedGroup g : manifest.tiedGroups()) {
                 if (g.members().stream().anyMatch(mem -> mem.stage() == s.stage())) tied.add(g.id());
             }
-            rows.add(new StageRow(s.stage(), s.core(), ops, params, paramBytes, constBytes, recv, send, in, out, tied));
+            rows.add(new StageRow(s.stage(), s.core(), ops, params, paramBytes, constBytes, recv, send, in, out, tied, List.copyOf(blocks), outside));
         }
         return new BundleSummary(manifest, rows);
     }
@@ -128,6 +138,11 @@ public final class BundleSummary {
                 line.append(i < 8 ? " ".repeat(width[i] - row[i].length()) + row[i] : row[i] + " ".repeat(width[i] - row[i].length()));
             }
             sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        for (StageRow r : rows) {
+            sb.append("stage ").append(r.stage()).append(" holds ").append(r.blocks().isEmpty() ? "no block" : String.join(", ", r.blocks()));
+            if (r.opsOutsideBlocks() > 0) sb.append(" and ").append(r.opsOutsideBlocks()).append(r.opsOutsideBlocks() == 1 ? " op" : " ops").append(" outside blocks");
+            sb.append('\n');
         }
         for (BundleManifest.Channel c : manifest.channels()) {
             sb.append("channel ").append(c.id()).append(": stage ").append(c.src()).append(" -> stage ").append(c.dst()).append(", %").append(c.value())

@@ -17,7 +17,8 @@ public final class Main {
             "dev.ppc.schedule.ScheduleException",
             "dev.ppc.backend.io.NpyFormatException",
             "dev.ppc.bundle.BundleException",
-            "dev.ppc.runtime.PipelineException");
+            "dev.ppc.runtime.PipelineException",
+            "dev.ppc.runtime.InputMismatchException");
 
     private Main() {}
 

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * finishes an action for {@link PipelineOptions#watchdogTimeout()} fails as stalled, with what every
  * core is doing. After a failed run the pipeline cannot run again; {@link #close()} it. Inputs that
  * do not fit (missing or unknown names, wrong dtype or shape, a batch that does not split) are
- * rejected with an {@link IllegalArgumentException} before anything runs, and do not break the
+ * rejected with an {@link InputMismatchException} before anything runs, and do not break the
  * pipeline.
  *
  * <p>Runs are serialized: concurrent callers take turns. The pipeline owns the stages of its spec and
@@ -163,7 +163,7 @@ public final class Pipeline implements AutoCloseable {
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) given.put(e.getValue(), e.getKey());
             for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
                 if (given.containsKey(e.getValue()))
-                    throw new IllegalArgumentException("output '" + e.getKey() + "' is the same tensor as input '" + given.get(e.getValue())
+                    throw new InputMismatchException("output '" + e.getKey() + "' is the same tensor as input '" + given.get(e.getValue())
                             + "'; outputs must not overlap inputs");
             }
             execute(in, out, wallStart);
@@ -341,7 +341,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Checks the caller's tensors against the declared model values and returns their microbatch views. */
     private Tensor[][] split(String kind, Map<String, Tensor> given, Map<String, TensorType> declared, List<String> names) {
-        if (given == null) throw new IllegalArgumentException("the " + kind + "s are required (a map from name to tensor)");
+        if (given == null) throw new InputMismatchException("the " + kind + "s are required (a map from name to tensor)");
         List<String> missing = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (String name : names) if (!given.containsKey(name)) missing.add(name);
@@ -350,7 +350,7 @@ public final class Pipeline implements AutoCloseable {
             List<String> parts = new ArrayList<>();
             if (!missing.isEmpty()) parts.add("missing " + kind + (missing.size() > 1 ? "s " : " ") + quoted(missing));
             if (!unknown.isEmpty()) parts.add("unknown " + kind + (unknown.size() > 1 ? "s " : " ") + quoted(unknown));
-            throw new IllegalArgumentException(String.join("; ", parts) + "; the model's " + kind + "s are "
+            throw new InputMismatchException(String.join("; ", parts) + "; the model's " + kind + "s are "
                     + (names.isEmpty() ? "none" : quoted(names)));
         }
         int m = spec.microbatches();
@@ -366,23 +366,23 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void check(String kind, String name, Tensor t, TensorType type) {
-        if (t == null) throw new IllegalArgumentException(kind + " '" + name + "' is null");
+        if (t == null) throw new InputMismatchException(kind + " '" + name + "' is null");
         long[] expected = type.shape();
         long[] actual = t.shape();
         if (t.dtype() != type.dtype())
-            throw new IllegalArgumentException(kind + " '" + name + "' is " + t.dtype() + " " + Shapes.str(actual) + ", but the model expects "
+            throw new InputMismatchException(kind + " '" + name + "' is " + t.dtype() + " " + Shapes.str(actual) + ", but the model expects "
                     + type);
         boolean sameRank = actual.length == expected.length;
         boolean sameRows = sameRank && Arrays.equals(actual, 1, actual.length, expected, 1, expected.length);
         if (!sameRows)
-            throw new IllegalArgumentException(kind + " '" + name + "' has shape " + Shapes.str(actual) + ", but the model expects "
+            throw new InputMismatchException(kind + " '" + name + "' has shape " + Shapes.str(actual) + ", but the model expects "
                     + Shapes.str(expected) + " (" + type + ")");
         if (actual[0] != expected[0]) {
             int m = spec.microbatches();
             long rows = expected[0] / m;
             String why = actual[0] % m != 0 ? actual[0] + " does not split into " + m + " microbatches" : actual[0] + " splits into " + m
                     + " microbatches of " + (actual[0] / m) + ", not of " + rows;
-            throw new IllegalArgumentException(kind + " '" + name + "' has batch size " + actual[0] + ", but this pipeline runs " + m
+            throw new InputMismatchException(kind + " '" + name + "' has batch size " + actual[0] + ", but this pipeline runs " + m
                     + " microbatches of " + rows + " (the compiled microbatch shape is " + Shapes.str(spec.microbatchType(name).shape())
                     + "): " + why + "; the batch size that works is " + expected[0]);
         }

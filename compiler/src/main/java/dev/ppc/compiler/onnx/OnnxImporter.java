@@ -68,6 +68,9 @@ public final class OnnxImporter {
     /** Reads, imports and verifies the model at {@code file}. */
     public static Module importModel(Path file) {
         String stem = file.getFileName() == null ? "model" : file.getFileName().toString().replaceFirst("\\.onnx$", "");
+        // model.onnx says nothing; its folder usually names the model (fixtures/gpt2/model.onnx).
+        Path parent = file.toAbsolutePath().getParent();
+        if (stem.equals("model") && parent != null && parent.getFileName() != null) stem = parent.getFileName().toString();
         OnnxImporter importer = new OnnxImporter(file, stem);
         ModelProto proto = importer.readProto();
         try (ExternalDataFiles external = new ExternalDataFiles(file)) {

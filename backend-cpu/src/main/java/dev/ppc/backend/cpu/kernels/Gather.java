@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * negative values count from the end). Output shape: {@code data.shape[:axis] + indices.shape +
  * data.shape[axis+1:]}. Data of any dtype is moved as bytes, one contiguous block of
  * {@code prod(data.shape[axis+1:])} elements per index (a whole embedding row for the usual
- * token lookup). An index out of range fails with an {@link IndexOutOfBoundsException} naming it.
+ * token lookup). An index out of range fails with an {@link IllegalArgumentException} naming it (bad data, not a ppc fault).
  */
 public final class Gather extends AbstractKernel {
     private final int outer;
@@ -63,7 +63,7 @@ public final class Gather extends AbstractKernel {
                 long idx = wideIndices ? indices.longs().get(k) : indices.ints().get(k);
                 long j = idx < 0 ? idx + axisDim : idx;
                 if (j < 0 || j >= axisDim) {
-                    throw new IndexOutOfBoundsException("Gather: index " + idx + " (position " + k
+                    throw new IllegalArgumentException("Gather: index " + idx + " (position " + k
                             + ") is out of range for an axis of size " + axisDim);
                 }
                 dst.put(d, src, base + (int) j * blockBytes, blockBytes);

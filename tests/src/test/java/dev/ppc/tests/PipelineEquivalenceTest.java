@@ -1,0 +1,139 @@
+package dev.ppc.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ppc.backend.Tensor;
+import dev.ppc.compiler.CompileOptions;
+import dev.ppc.compiler.CompileResult;
+import dev.ppc.compiler.ModelLoader;
+import dev.ppc.ir.Module;
+import dev.ppc.passes.partition.BlockStructure;
+import dev.ppc.runtime.LoadOptions;
+import dev.ppc.runtime.Pipeline;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Partitioned == unpartitioned, bit for bit. For every fixture, every single cut at block
+ * granularity and several multi-cut sets (1 to 4+ stages), and m in {1, 2, 4, 8} microbatches,
+ * the bundle run by the pipelined runtime must give exactly the bytes that the unpartitioned model
+ * gives when it runs the same microbatches (the same kernels on the same shapes). The
+ * unpartitioned reference runs one microbatch at a time because OpenBLAS may pick a different
+ * kernel for a different row count, which changes last bits between batch sizes.
+ */
+class PipelineEquivalenceTest {
+    static final int BATCH = 8;
+    static final int[] MICROBATCHES = {1, 2, 4, 8};
+
+    @TempDir
+    Path dir;
+
+    @TestFactory
+    Stream<DynamicTest> pipelinedEqualsUnpartitioned() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String fixture : Fixtures.NAMES) {
+            Module imported = ModelLoader.read(Fixtures.model(fixture));
+            Map<String, Tensor> inputs = BatchInputs.make(imported, fixture, BATCH, 42);
+            for (String cuts : cutSets(fixture)) {
+                tests.add(DynamicTest.dynamicTest(fixture + " --cuts " + cuts, () -> {
+                    for (int m : MICROBATCHES) check(fixture, cuts, m, inputs);
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** Every single cut at block granularity, after the last block too when ops follow it, and multi-cut sets. */
+    static List<String> cutSets(String fixture) {
+        Module cleaned = Fixtures.cleaned(fixture);
+        BlockStructure blocks = BlockStructure.of(cleaned.main());
+        int n = blocks.blocks().size();
+        int last = blocks.hasOpsAfterLastBlock() ? n : n - 1;
+        List<String> sets = new ArrayList<>();
+        for (int k = 1; k <= last; k++) sets.add(Integer.toString(k));
+        if (last >= 2) sets.add("1," + last);
+        if (last >= 3) sets.add("1,2,3");
+        sets.add("@" + firstBlockValue(cleaned, blocks) + (last >= 2 ? ",2" : ""));
+        return sets;
+    }
+
+    /** A value inside the first block, for a cut at a value mixed with a block cut. */
+    private static String firstBlockValue(Module cleaned, BlockStructure blocks) {
+        String scope = "/" + blocks.blocks().get(0).name() + "/";
+        return cleaned.main().ops().stream()
+                .filter(op -> op.location() != null && op.location().startsWith(scope) && !op.results().isEmpty() && !op.is("ppc", "constant"))
+                .map(op -> op.result(0).name()).findFirst().orElseThrow();
+    }
+
+    private void check(String fixture, String cuts, int m, Map<String, Tensor> inputs) {
+        Map<String, long[]> mbShapes = new LinkedHashMap<>();
+        inputs.forEach((k, v) -> {
+            long[] s = v.shape();
+            s[0] /= m;
+            mbShapes.put(k, s);
+        });
+        Module cleaned = new ModelLoader().inputShapes(mbShapes).load(Fixtures.model(fixture));
+        Path bundle = dir.resolve(fixture + "-" + cuts.replaceAll("[^A-Za-z0-9]", "_") + "-m" + m + ".ppc");
+        CompileResult r = dev.ppc.compiler.Compiler.compile(cleaned, CompileOptions.withCuts(cuts).microbatches(m), bundle);
+        Map<String, Tensor> piped;
+        try (Pipeline p = Pipeline.load(bundle, LoadOptions.defaults())) {
+            piped = p.run(inputs);
+            assertEquals(r.plan().stages().size(), p.spec().stages().size());
+        }
+        Map<String, Tensor> reference = runByMicrobatch(cleaned, inputs, m);
+        for (String out : reference.keySet()) {
+            assertTrue(Tensor.bitwiseEqual(reference.get(out), piped.get(out)),
+                    fixture + " --cuts " + cuts + " m=" + m + ": output " + out + " differs from the unpartitioned model (max |d| = "
+                            + Fixtures.maxAbsDiff(reference.get(out), piped.get(out)) + ")");
+        }
+    }
+
+    /** The unpartitioned model on each microbatch in turn, outputs concatenated along axis 0. */
+    static Map<String, Tensor> runByMicrobatch(Module cleaned, Map<String, Tensor> inputs, int m) {
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        for (int i = 0; i < m; i++) {
+            Map<String, Tensor> mb = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) mb.put(e.getKey(), slice(e.getValue(), i, m));
+            Map<String, Tensor> out = Fixtures.runOneStage(cleaned, mb, 1);
+            for (Map.Entry<String, Tensor> e : out.entrySet()) {
+                Tensor part = e.getValue();
+                Tensor full = result.computeIfAbsent(e.getKey(), k -> {
+                    long[] s = part.shape();
+                    s[0] *= m;
+                    return Tensor.allocate(part.dtype(), s);
+                });
+                ByteBuffer dst = full.data().duplicate();
+                dst.clear();
+                dst.position((int) (part.byteSize() * i));
+                ByteBuffer src = part.data().duplicate();
+                src.clear();
+                src.limit((int) part.byteSize());
+                dst.put(src);
+            }
+        }
+        return result;
+    }
+
+    static Tensor slice(Tensor t, int i, int m) {
+        long[] s = t.shape();
+        s[0] /= m;
+        Tensor r = Tensor.allocate(t.dtype(), s);
+        ByteBuffer src = t.data().duplicate();
+        src.clear();
+        src.position((int) (r.byteSize() * i));
+        src.limit((int) (r.byteSize() * (i + 1)));
+        ByteBuffer dst = r.data().duplicate();
+        dst.clear();
+        dst.put(src);
+        return r;
+    }
+}
