@@ -73,7 +73,7 @@ class BundleTest {
         assertEquals(1, m.formatVersion());
         assertEquals("cpu", m.target());
         assertEquals(2, m.microbatches());
-        assertEquals(new BundleManifest.Model("model", "model.onnx", BundleFiles.sha256(Fixtures.model("mlp"))), m.model());
+        assertEquals(new BundleManifest.Model("mlp", "model.onnx", BundleFiles.sha256(Fixtures.model("mlp"))), m.model());
         assertEquals(List.of(new BundleManifest.TensorSpec("x", "f32", List.of(4L, 32L))), m.microbatchInputs());
         assertEquals(List.of(new BundleManifest.Channel(0, 0, 1, "/linears.2/Gemm_output_0", "f32", List.of(4L, 32L), 512)), m.channels());
         BundleManifest.Stage s0 = m.stages().get(0), s1 = m.stages().get(1);
@@ -227,13 +227,15 @@ class BundleTest {
         BundleSummary s = BundleSummary.of(BundleReader.read(out));
         String text = s.toText();
         List<String> lines = text.lines().toList();
-        assertTrue(lines.get(0).startsWith("model model from model.onnx (sha256 "), lines.get(0));
+        assertTrue(lines.get(0).startsWith("model mlp from model.onnx (sha256 "), lines.get(0));
         assertTrue(lines.get(0).endsWith("...), target cpu, 2 stages, 2 microbatches"), lines.get(0));
         assertEquals("stage  core  ops  params  param bytes  const bytes  recv B/mb  send B/mb  in  out  tied", lines.get(1));
         assertEquals("    0     0    5    3168        12672        12672          0        512  -   0    -", lines.get(2));
         assertEquals("    1     1    4    2112         8448         8448        512          0  0   -    -", lines.get(3));
-        assertEquals("channel 0: stage 0 -> stage 1, %/linears.2/Gemm_output_0 f32[4, 32], 512 bytes", lines.get(4));
-        assertEquals(5, lines.size());
+        assertEquals("stage 0 holds linears.0, linears.1, linears.2 and 2 ops outside blocks", lines.get(4));
+        assertEquals("stage 1 holds linears.3, linears.4 and 2 ops outside blocks", lines.get(5));
+        assertEquals("channel 0: stage 0 -> stage 1, %/linears.2/Gemm_output_0 f32[4, 32], 512 bytes", lines.get(6));
+        assertEquals(7, lines.size());
         JsonNode json = new ObjectMapper().readTree(s.toJson());
         assertEquals("ppc-report", json.get("format").asText());
         assertEquals(512, json.get("stages").get(1).get("recv_bytes_per_microbatch").asLong());
