@@ -52,9 +52,16 @@ public final class BundleSummary {
             Module m = stagePrograms.get(s.stage());
             int ops = 0, outside = 0;
             java.util.LinkedHashSet<String> blocks = new java.util.LinkedHashSet<>();
+            // Ops computed from constants alone (a causal mask sliced from a buffer) are copied into
+            // every stage that needs them; they say nothing about which blocks a stage holds.
+            java.util.Set<dev.ppc.ir.Value> constantDerived = new java.util.HashSet<>();
             for (Op op : m.main().ops()) {
+                boolean fromConstants = op.is("ppc", "constant")
+                        || (!op.domain().equals("ppc") && op.operands().stream().allMatch(v -> v == null || constantDerived.contains(v)));
+                if (fromConstants) constantDerived.addAll(op.results());
                 if (op.domain().equals("ppc")) continue;
                 ops++;
+                if (fromConstants) continue;
                 java.util.regex.Matcher b = op.location() == null ? null : BLOCK.matcher(op.location());
                 if (b != null && b.find()) blocks.add(b.group(1));
                 else outside++;
