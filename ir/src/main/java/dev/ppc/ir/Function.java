@@ -58,6 +58,20 @@ public final class Function {
         return insert(ops.size(), domain, opName, operands, resultTypes, resultNameHints, attributes, location);
     }
 
+    /**
+     * Appends a copy of {@code op} (from this or another function) that reads {@code operands}:
+     * same domain, name, attributes, location, result types and result names (made unique here).
+     */
+    public Op appendCopy(Op op, List<Value> operands) {
+        List<TensorType> types = new ArrayList<>(op.results().size());
+        List<String> names = new ArrayList<>(op.results().size());
+        for (Value r : op.results()) {
+            types.add(r.type());
+            names.add(r.name());
+        }
+        return append(op.domain(), op.name(), operands, types, names, op.attributes(), op.location());
+    }
+
     /** Inserts a new op immediately before {@code anchor}. */
     public Op insertBefore(Op anchor, String domain, String opName, List<Value> operands, List<TensorType> resultTypes,
                            List<String> resultNameHints, Map<String, Attribute> attributes, String location) {

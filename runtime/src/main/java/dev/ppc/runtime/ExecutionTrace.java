@@ -1,11 +1,7 @@
 package dev.ppc.runtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ppc.schedule.Action;
+import dev.ppc.schedule.ChromeTraceWriter;
 import dev.ppc.schedule.Schedule;
 import dev.ppc.schedule.Timeline;
 import java.io.IOException;
@@ -14,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What really ran in one run of a pipeline: for every action a core executed, when it started and
@@ -36,7 +34,6 @@ import java.util.List;
  * compact notation ({@code 1F3}, {@code 2RECV_F3}), with stage, microbatch and step as arguments.
  */
 public final class ExecutionTrace {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Nanosecond ticks per millisecond, the time unit of the schedule module's traces. */
     private static final long TICKS_PER_MS = 1_000_000;
     private static final long NOT_RUN = -1;
@@ -118,33 +115,7 @@ public final class ExecutionTrace {
 
     /** The Chrome trace event JSON; {@code stats}, if not null, is added to {@code otherData}. */
     public String toJson(RunStats stats) {
-        ObjectNode root = MAPPER.createObjectNode();
-        ArrayNode events = root.putArray("traceEvents");
-        ObjectNode process = events.addObject();
-        process.put("name", "process_name").put("ph", "M").put("pid", 0);
-        process.putObject("args").put("name", "ppc runtime " + schedule.describe());
-        for (int c = 0; c < schedule.cores(); c++) {
-            ObjectNode thread = events.addObject();
-            thread.put("name", "thread_name").put("ph", "M").put("pid", 0).put("tid", c);
-            thread.putObject("args").put("name", "core " + c);
-            ObjectNode order = events.addObject();
-            order.put("name", "thread_sort_index").put("ph", "M").put("pid", 0).put("tid", c);
-            order.putObject("args").put("sort_index", c);
-        }
-        for (Timeline.Span span : timeline().spans()) {
-            Action a = span.action();
-            ObjectNode e = events.addObject();
-            e.put("name", a.compact());
-            e.put("cat", a.type().name());
-            e.put("ph", "X");
-            e.put("ts", span.start() / 1000.0);
-            e.put("dur", span.duration() / 1000.0);
-            e.put("pid", 0);
-            e.put("tid", span.core());
-            e.putObject("args").put("stage", a.stage()).put("microbatch", a.microbatch()).put("step", span.step());
-        }
-        root.put("displayTimeUnit", "ms");
-        ObjectNode meta = root.putObject("otherData");
+        Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("schedule", schedule.describe());
         meta.put("complete", complete());
         meta.put("makespan_ms", makespanNanos() / 1e6);
@@ -154,11 +125,7 @@ public final class ExecutionTrace {
             meta.put("batch", stats.batchSize());
             meta.put("samples_per_second", stats.samplesPerSecond());
         }
-        try {
-            return MAPPER.writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize a trace", e);
-        }
+        return ChromeTraceWriter.write(schedule, timeline(), "ppc runtime " + schedule.describe(), true, meta);
     }
 
     /** Writes {@link #toJson} to {@code file}. */

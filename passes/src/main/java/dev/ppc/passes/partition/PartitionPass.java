@@ -5,7 +5,6 @@ import dev.ppc.ir.Function;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
-import dev.ppc.ir.TensorType;
 import dev.ppc.ir.Value;
 import dev.ppc.ir.verify.Verifier;
 import java.util.ArrayDeque;
@@ -187,13 +186,7 @@ public final class PartitionPass {
             if (assignment.stageOf(op) != s && !copies.contains(op)) continue;
             List<Value> operands = new ArrayList<>(op.numOperands());
             for (Value v : op.operands()) operands.add(v == null ? null : mapped(map, v, op, s));
-            List<TensorType> types = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            for (Value r : op.results()) {
-                types.add(r.type());
-                names.add(r.name());
-            }
-            Op copy = g.append(op.domain(), op.name(), operands, types, names, op.attributes(), op.location());
+            Op copy = g.appendCopy(op, operands);
             for (int i = 0; i < op.results().size(); i++) map.put(op.result(i), copy.result(i));
         }
         for (PartitionPlan.Channel c : channels) {

@@ -3,7 +3,6 @@ package dev.ppc.passes.partition;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
-import dev.ppc.ir.TensorType;
 import dev.ppc.ir.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,13 +40,7 @@ public final class StageModules {
         for (Op op : src.ops()) {
             List<Value> operands = new ArrayList<>(op.numOperands());
             for (Value v : op.operands()) operands.add(v == null ? null : map.get(v));
-            List<TensorType> types = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            for (Value r : op.results()) {
-                types.add(r.type());
-                names.add(r.name());
-            }
-            Op copy = g.append(op.domain(), op.name(), operands, types, names, op.attributes(), op.location());
+            Op copy = g.appendCopy(op, operands);
             for (int i = 0; i < op.results().size(); i++) map.put(op.result(i), copy.result(i));
         }
         for (Function.Output o : src.outputs()) g.addOutput(o.name(), map.get(o.value()));
