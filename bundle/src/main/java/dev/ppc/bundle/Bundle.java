@@ -8,11 +8,12 @@ import java.util.List;
  * A bundle read back and verified by {@link BundleReader}: its manifest and, for each stage, a
  * module whose {@code @main} is the stage program with every constant's data loaded.
  *
- * @param path     the bundle directory
- * @param manifest the manifest
- * @param stages   stage k's program at index k
+ * @param path         the bundle directory or zip archive
+ * @param manifest     the manifest
+ * @param stages       stage k's program at index k
+ * @param scheduleJson the text of schedule.json (verified against its checksum)
  */
-public record Bundle(Path path, BundleManifest manifest, List<Module> stages) {
+public record Bundle(Path path, BundleManifest manifest, List<Module> stages, String scheduleJson) {
     public Bundle {
         stages = List.copyOf(stages);
     }

@@ -38,4 +38,21 @@ public final class BundleFiles {
         }
         for (Path p : paths) Files.deleteIfExists(p);
     }
+
+    /** Writes the files of bundle directory {@code dir} into the zip archive {@code zip}, in sorted order. */
+    public static void zip(Path dir, Path zip) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            for (Path f : files) {
+                java.util.zip.ZipEntry e = new java.util.zip.ZipEntry(dir.relativize(f).toString().replace('\\', '/'));
+                e.setTime(0); // fixed timestamps keep the archive deterministic
+                out.putNextEntry(e);
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+    }
 }

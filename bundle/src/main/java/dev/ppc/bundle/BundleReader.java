@@ -39,19 +39,30 @@ public final class BundleReader {
     private final Path dir;
     private final String where;
 
-    private BundleReader(Path dir) {
+    private BundleReader(Path dir, Path shownAs) {
         this.dir = dir;
-        this.where = "bundle " + dir;
+        this.where = "bundle " + shownAs;
     }
 
-    /** Reads and verifies the bundle at {@code dir}. */
-    public static Bundle read(Path dir) {
-        return new BundleReader(dir).read();
+    /**
+     * Reads and verifies the bundle at {@code path}: a bundle directory, or a zip archive of one
+     * (its entries at the archive's root).
+     */
+    public static Bundle read(Path path) {
+        if (!Files.isRegularFile(path)) return new BundleReader(path, path).readVerified(path);
+        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(path)) {
+            // Stage programs hold copies of the weights, so the archive can be closed afterwards.
+            return new BundleReader(zip.getPath("/"), path).readVerified(path);
+        } catch (java.nio.file.ProviderNotFoundException | java.util.zip.ZipException e) {
+            throw new BundleException("bundle " + path + ": not a bundle directory or zip archive");
+        } catch (java.io.IOException e) {
+            throw new BundleException("bundle " + path + ": cannot open the archive: " + e.getMessage());
+        }
     }
 
     private BundleException error(String message) { return new BundleException(where + ": " + message); }
 
-    private Bundle read() {
+    private Bundle readVerified(Path shownAs) {
         if (!Files.isDirectory(dir)) throw error(Files.exists(dir) ? "not a directory; a ppc bundle is a directory" : "no such directory");
         BundleManifest manifest = manifest();
         Set<String> listed = new LinkedHashSet<>();
@@ -68,7 +79,14 @@ public final class BundleReader {
             }
             stages.add(loadStage(manifest, s));
         }
-        return new Bundle(dir, manifest, stages);
+        if (!listed.contains("schedule.json")) throw error("manifest.json does not list schedule.json, so it cannot be verified");
+        String schedule;
+        try {
+            schedule = Files.readString(dir.resolve("schedule.json"), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw error("cannot read schedule.json: " + e.getMessage());
+        }
+        return new Bundle(shownAs, manifest, stages, schedule);
     }
 
     private BundleManifest manifest() {

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -108,7 +109,10 @@ public final class Safetensors {
             long size = ch.size();
             if (size < 8) throw new IrException("not a safetensors file: " + size + " bytes, shorter than the 8-byte header length");
             if (size > Integer.MAX_VALUE) throw new IrException("the file is " + size + " bytes; ppc reads weight files of up to 2 GiB per core");
-            ByteBuffer all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+            // Map files on disk; a file inside a zipped bundle cannot be mapped, so read it whole.
+            ByteBuffer all = (file.getFileSystem() == java.nio.file.FileSystems.getDefault()
+                    ? ch.map(FileChannel.MapMode.READ_ONLY, 0, size)
+                    : ByteBuffer.wrap(Files.readAllBytes(file))).order(ByteOrder.LITTLE_ENDIAN);
             long n = all.getLong(0);
             if (n < 2 || n > MAX_HEADER || n > size - 8) {
                 throw new IrException("not a safetensors file: the header length " + n + " does not fit the file's " + size + " bytes");

@@ -17,8 +17,11 @@ import java.util.Map;
 final class BundleCommands {
     private BundleCommands() {}
 
-    /** A bundle is a directory with a manifest.json. */
-    static boolean isBundle(Path p) { return Files.isDirectory(p) && Files.isRegularFile(p.resolve("manifest.json")); }
+    /** A bundle is a directory with a manifest.json, or a zip archive of one. */
+    static boolean isBundle(Path p) {
+        if (Files.isRegularFile(p)) return p.getFileName().toString().endsWith(".zip");
+        return Files.isDirectory(p) && Files.isRegularFile(p.resolve("manifest.json"));
+    }
 
     static String inspect(Path bundle, String emit) {
         if (emit.equals("ir")) throw new UserError("--emit ir applies to models; a bundle's stage programs are in " + bundle + "/core-K/program.ppir");

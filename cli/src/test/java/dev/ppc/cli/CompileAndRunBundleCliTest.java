@@ -107,4 +107,21 @@ class CompileAndRunBundleCliTest {
         CliRunner r = CliRunner.run("run", bundle.toString(), "--inputs", eight.toString(), "--microbatches", "4").assertOk();
         assertTrue(r.out().contains("4 microbatch(es)"), r.out());
     }
+
+    @Test
+    void bundlesCanBeZipArchives() throws IOException {
+        Path zip = dir.resolve("mlp.ppc.zip"), plain = dir.resolve("mlp.ppc");
+        CliRunner.run("compile", mlp(), "--cuts", "3", "--input", "x=4x32", "-o", zip.toString()).assertOk();
+        CliRunner.run("compile", mlp(), "--cuts", "3", "--input", "x=4x32", "-o", plain.toString()).assertOk();
+        assertTrue(Files.isRegularFile(zip));
+        Path a = dir.resolve("a.npz"), b = dir.resolve("b.npz");
+        String inputs = FIXTURES.resolve("mlp/inputs.npz").toString();
+        CliRunner.run("run", zip.toString(), "--inputs", inputs, "--output", a.toString()).assertOk();
+        CliRunner.run("run", plain.toString(), "--inputs", inputs, "--output", b.toString()).assertOk();
+        assertTrue(Tensor.bitwiseEqual(Npz.read(a).get("y"), Npz.read(b).get("y")));
+        assertTrue(CliRunner.run("inspect", zip.toString()).assertOk().out().contains("stage 0 holds linears.0, linears.1, linears.2"));
+        Path junk = dir.resolve("junk.zip");
+        Files.writeString(junk, "not a zip");
+        CliRunner.run("run", junk.toString(), "--inputs", inputs).assertUserError("not a bundle directory or zip archive");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.ppc.compiler;
 
+import dev.ppc.bundle.BundleFiles;
 import dev.ppc.bundle.BundleManifest;
 import dev.ppc.bundle.BundleSummary;
 import dev.ppc.compiler.bundle.BundleWriter;
@@ -41,10 +42,34 @@ public final class Compiler {
         }
         if (opts.microbatches() < 1) throw new IrException("--microbatches " + opts.microbatches() + ": the microbatch count must be at least 1");
         PartitionPass.Result partitioned = PartitionPass.run(copy(cleaned), spec);
-        BundleManifest manifest = BundleWriter.write(partitioned.module(), partitioned.plan(),
-                new BundleWriter.Options(opts.microbatches(), opts.emitOnnxStages(), opts.sourceModel()), out);
+        BundleWriter.Options writerOptions = new BundleWriter.Options(opts.microbatches(), opts.emitOnnxStages(), opts.sourceModel());
+        BundleManifest manifest;
+        if (out.getFileName() != null && out.getFileName().toString().endsWith(".zip")) {
+            manifest = writeZip(partitioned, writerOptions, out);
+        } else {
+            manifest = BundleWriter.write(partitioned.module(), partitioned.plan(), writerOptions, out);
+        }
         BundleSummary summary = BundleSummary.of(manifest, stagePrograms(partitioned));
         return new CompileResult(out, partitioned.plan(), manifest, summary);
+    }
+
+    /** Writes the bundle directory next to {@code zip}, archives it, and removes the directory. */
+    private static BundleManifest writeZip(PartitionPass.Result partitioned, BundleWriter.Options options, Path zip) {
+        Path parent = zip.toAbsolutePath().getParent();
+        Path dir = parent.resolve(zip.getFileName() + ".tmp-dir");
+        try {
+            BundleManifest manifest = BundleWriter.write(partitioned.module(), partitioned.plan(), options, dir);
+            BundleFiles.zip(dir, zip);
+            return manifest;
+        } catch (java.io.IOException e) {
+            throw new IrException("cannot write " + zip + ": " + e.getMessage());
+        } finally {
+            try {
+                BundleFiles.deleteRecursively(dir);
+            } catch (java.io.IOException ignored) {
+                // A leftover temporary folder is harmless; the archive is complete or the error above says why.
+            }
+        }
     }
 
     private static List<Module> stagePrograms(PartitionPass.Result r) {

@@ -14,8 +14,6 @@ import dev.ppc.schedule.Schedule;
 import dev.ppc.schedule.ScheduleJson;
 import dev.ppc.schedule.ScheduleKind;
 import dev.ppc.schedule.Schedules;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +31,9 @@ final class BundleLoader {
         BundleManifest manifest = bundle.manifest();
         if (manifest.batchAxis() != 0) throw new BundleException("bundle " + dir + ": batch axis " + manifest.batchAxis() + " is not supported (only 0)");
         int m = options.microbatches() == null ? manifest.microbatches() : options.microbatches();
-        Schedule schedule = schedule(dir, manifest, m);
+        Schedule schedule = m == manifest.microbatches() ? ScheduleJson.read(bundle.scheduleJson())
+                // Schedules are data derived from (kind, stages, microbatches); another count regenerates it.
+                : Schedules.generate(ScheduleKind.FORWARD, manifest.stages().size(), m, 1);
         Backend backend = Backend.find(manifest.target());
         PipelineSpec.Builder b = PipelineSpec.builder(schedule);
         for (BundleManifest.TensorSpec in : manifest.microbatchInputs()) b.input(in.name(), fullBatch(in.type(), m));
@@ -58,18 +58,6 @@ final class BundleLoader {
             compiled.forEach(ExecutableStage::close);
             throw e;
         }
-    }
-
-    private static Schedule schedule(Path dir, BundleManifest manifest, int m) {
-        if (m == manifest.microbatches()) {
-            try {
-                return ScheduleJson.read(Files.readString(dir.resolve("schedule.json")));
-            } catch (IOException e) {
-                throw new BundleException("bundle " + dir + ": cannot read schedule.json: " + e.getMessage());
-            }
-        }
-        // Schedules are data derived from (kind, stages, microbatches); another count regenerates it.
-        return Schedules.generate(ScheduleKind.FORWARD, manifest.stages().size(), m, 1);
     }
 
     /** The full-batch type of a microbatch type: axis 0 times m. */
