@@ -32,8 +32,11 @@ import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorData;
 import dev.ppc.ir.Value;
 import dev.ppc.ir.schema.OpSchemas;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Binds IR ops to CPU kernels. Operands that fix a kernel's configuration (Reshape's shape,
@@ -76,6 +79,18 @@ final class KernelBinder {
     static boolean isKnown(String name) {
         return BINARY.containsKey(name) || UNARY.containsKey(name) || VARIADIC.containsKey(name) || REDUCE.containsKey(name)
                 || VIEWS.contains(name) || OTHERS.contains(name);
+    }
+
+    /** Every default-domain op name {@link #isKnown} accepts, sorted. */
+    static SortedSet<String> knownOps() {
+        SortedSet<String> all = new TreeSet<>();
+        all.addAll(BINARY.keySet());
+        all.addAll(UNARY.keySet());
+        all.addAll(VARIADIC.keySet());
+        all.addAll(REDUCE.keySet());
+        all.addAll(VIEWS);
+        all.addAll(OTHERS);
+        return Collections.unmodifiableSortedSet(all);
     }
 
     /** Why {@code op} cannot run on the CPU backend, or {@code null} when it can. */
