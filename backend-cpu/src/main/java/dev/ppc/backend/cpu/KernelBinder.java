@@ -120,10 +120,7 @@ final class KernelBinder {
         String n = op.name();
         int opset = m.opset("");
         if (VIEWS.contains(n)) return Binding.viewOfFirstOperand();
-        if (n.equals("Dropout")) {
-            if (op.results().size() > 1 && op.result(1).hasUses()) throw new IllegalArgumentException("Dropout's mask output is not supported in inference");
-            return Binding.viewOfFirstOperand();
-        }
+        if (n.equals("Dropout")) return bindDropout(op, m, opset);
         Binary.Op binary = BINARY.get(n);
         if (binary != null) {
             return Binding.kernel(new Binary(binary, type(op, 0), type(op, 1), shape(op, 0), shape(op, 1)), 0, 1);
@@ -265,6 +262,27 @@ final class KernelBinder {
         }
     }
 
+    /**
+     * Dropout keeps every element in inference and when its ratio is 0; then it is a view, or a
+     * copy plus an all-true mask when the mask output exists. From opset 12 the third operand
+     * switches training on; a training Dropout with a nonzero ratio draws a random mask, which
+     * this backend does not do.
+     */
+    private static Binding bindDropout(Op op, Module m, int opset) {
+        if (opset >= 12 && op.operand(2) != null) {
+            boolean training = constantLongs(op, 2, m)[0] != 0;
+            double ratio = op.operand(1) == null ? 0.5 : constantDoubles(op, 1, m)[0];
+            if (training && ratio != 0) {
+                throw new IllegalArgumentException("Dropout in training mode with ratio " + ratio
+                        + " draws a random mask; the CPU backend runs Dropout only where it keeps every element (inference, or ratio 0)");
+            }
+        }
+        if (op.results().size() == 1) return Binding.viewOfFirstOperand();
+        DType maskType = op.result(1).type().dtype();
+        Tensor one = CpuTensors.fromData(TensorData.ofNumbers(maskType, new long[0], new double[] {1}));
+        return Binding.kernel(new InferenceDropout(type(op, 0), shape(op, 0), one), 0);
+    }
+
     private static long normalize(long axis, int rank) { return axis < 0 ? axis + rank : axis; }
 
     private static DType type(Op op, int i) { return operand(op, i).type().dtype(); }
@@ -277,11 +295,15 @@ final class KernelBinder {
         return v;
     }
 
-    private static long[] constantLongs(Op op, int i, Module m) {
+    private static long[] constantLongs(Op op, int i, Module m) { return constantData(op, i, m).toLongs(); }
+
+    private static double[] constantDoubles(Op op, int i, Module m) { return constantData(op, i, m).toDoubles(); }
+
+    private static TensorData constantData(Op op, int i, Module m) {
         TensorData d = OpSchemas.constantValue(operand(op, i), m);
         if (d == null || !d.hasData()) {
             throw IrException.at(op, "operand " + i + " must be a constant for the CPU backend (run shape specialization and constant folding first)");
         }
-        return d.toLongs();
+        return d;
     }
 }
