@@ -68,6 +68,7 @@ final class KernelBinder {
             "Min", Variadic.Op.MIN, "Max", Variadic.Op.MAX, "Sum", Variadic.Op.SUM, "Mean", Variadic.Op.MEAN);
     private static final Map<String, Reduce.Op> REDUCE = Map.of(
             "ReduceSum", Reduce.Op.SUM, "ReduceMean", Reduce.Op.MEAN, "ReduceMax", Reduce.Op.MAX, "ReduceMin", Reduce.Op.MIN);
+    private static final Set<String> F32_ONLY = Set.of("MatMul", "Gemm", "Einsum", "Softmax", "LogSoftmax", "LayerNormalization");
     private static final Set<String> VIEWS = Set.of("Reshape", "Squeeze", "Unsqueeze", "Flatten", "Identity");
     private static final Set<String> OTHERS = Set.of("MatMul", "Gemm", "Softmax", "LogSoftmax", "LayerNormalization",
             "Transpose", "Gather", "Concat", "Split", "Slice", "Expand", "Where", "Trilu", "Range", "ConstantOfShape",
@@ -121,6 +122,14 @@ final class KernelBinder {
         int opset = m.opset("");
         if (VIEWS.contains(n)) return Binding.viewOfFirstOperand();
         if (n.equals("Dropout")) return bindDropout(op, m, opset);
+        if (F32_ONLY.contains(n)) {
+            // These kernels take no dtype and would only notice another one when run.
+            for (Value v : op.operands()) {
+                if (v != null && v.type().dtype() != DType.F32) {
+                    throw new IllegalArgumentException(n + " on " + v.type().dtype() + ": the CPU backend computes " + n + " in f32 only");
+                }
+            }
+        }
         Binary.Op binary = BINARY.get(n);
         if (binary != null) {
             return Binding.kernel(new Binary(binary, type(op, 0), type(op, 1), shape(op, 0), shape(op, 1)), 0, 1);

@@ -94,4 +94,18 @@ class CpuBackendTest {
         IrException e = assertThrows(IrException.class, () -> new CpuBackend().compile(m, m.main(), StageOptions.defaults()));
         assertTrue(e.getMessage().contains("Dropout in training mode with ratio 0.5 draws a random mask"), e.getMessage());
     }
+
+    @Test
+    void f32OnlyKernelsRefuseOtherDtypesAtCompileTime() {
+        Module m = IrParser.parse("""
+                module @m opsets {"" = 13} {
+                  func @main(%a: f64[2,2], %b: f64[2,2]) {
+                    %y = Einsum(%a, %b) {equation = "ij,jk->ik"} : f64[2,2] loc("mm")
+                    return y = %y
+                  }
+                }
+                """);
+        IrException e = assertThrows(IrException.class, () -> new CpuBackend().compile(m, m.main(), StageOptions.defaults()));
+        assertTrue(e.getMessage().contains("Einsum on f64: the CPU backend computes Einsum in f32 only"), e.getMessage());
+    }
 }
