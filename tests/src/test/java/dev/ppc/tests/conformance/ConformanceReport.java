@@ -43,9 +43,17 @@ public final class ConformanceReport {
 
     private final List<Entry> entries = new ArrayList<>();
     private final Map<String, int[]> testsBySet = new LinkedHashMap<>();
+    private final Map<String, Integer> missingOpTests = new TreeMap<>();
+    private int unclaimed;
 
     /** Counts a test of {@code set} that was found, claimed or not. */
     public void found(String set) { testsBySet.computeIfAbsent(set, k -> new int[1])[0]++; }
+
+    /** Records a test that is not claimed; {@code missingOps} are its ops without a CPU kernel (possibly none). */
+    public void notClaimed(List<String> missingOps) {
+        unclaimed++;
+        for (String op : missingOps) missingOpTests.merge(op, 1, Integer::sum);
+    }
 
     public void add(Entry e) { entries.add(e); }
 
@@ -106,6 +114,16 @@ public final class ConformanceReport {
         for (Entry e : entries) byOp.computeIfAbsent(e.op(), k -> new Row()).add(e);
         for (Map.Entry<String, Row> o : byOp.entrySet()) sb.append(opLine(o.getKey(), o.getValue()));
         sb.append(opLine("**total**", total));
+
+        if (unclaimed > 0) {
+            sb.append("\nNot claimed: ").append(unclaimed).append(" tests, which use an op without a CPU kernel (or only ops that clean-up folds)."
+                    + " The ops without a kernel, with the number of tests that use each: ");
+            List<String> parts = new ArrayList<>();
+            missingOpTests.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .forEach(e -> parts.add(e.getKey() + " " + e.getValue()));
+            sb.append(String.join(", ", parts)).append(".\n");
+        }
 
         List<Entry> failed = entries.stream().filter(e -> !e.outcome().passed()).toList();
         if (!failed.isEmpty()) {
