@@ -6,6 +6,7 @@ import dev.ppc.backend.StageOptions;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
+import java.util.SortedSet;
 
 /**
  * The CPU backend: each op becomes a kernel from {@code dev.ppc.backend.cpu.kernels}, tensors live
@@ -17,6 +18,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public boolean isOpSupported(Op op) { return KernelBinder.unsupportedReason(op) == null; }
+
+    /**
+     * The default-domain ONNX op names this backend has a kernel (or a view) for, sorted, so that
+     * tools can decide before import whether a model can run here. Whether a particular node runs
+     * also depends on its dtypes and attributes; the kernel's constructor decides that.
+     */
+    public static SortedSet<String> supportedOnnxOps() { return KernelBinder.knownOps(); }
 
     @Override
     public ExecutableStage compile(Module module, Function function, StageOptions options) {

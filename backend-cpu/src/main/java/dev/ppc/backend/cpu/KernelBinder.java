@@ -32,8 +32,11 @@ import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorData;
 import dev.ppc.ir.Value;
 import dev.ppc.ir.schema.OpSchemas;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Binds IR ops to CPU kernels. Operands that fix a kernel's configuration (Reshape's shape,
@@ -65,6 +68,7 @@ final class KernelBinder {
             "Min", Variadic.Op.MIN, "Max", Variadic.Op.MAX, "Sum", Variadic.Op.SUM, "Mean", Variadic.Op.MEAN);
     private static final Map<String, Reduce.Op> REDUCE = Map.of(
             "ReduceSum", Reduce.Op.SUM, "ReduceMean", Reduce.Op.MEAN, "ReduceMax", Reduce.Op.MAX, "ReduceMin", Reduce.Op.MIN);
+    private static final Set<String> F32_ONLY = Set.of("MatMul", "Gemm", "Einsum", "Softmax", "LogSoftmax", "LayerNormalization");
     private static final Set<String> VIEWS = Set.of("Reshape", "Squeeze", "Unsqueeze", "Flatten", "Identity");
     private static final Set<String> OTHERS = Set.of("MatMul", "Gemm", "Softmax", "LogSoftmax", "LayerNormalization",
             "Transpose", "Gather", "Concat", "Split", "Slice", "Expand", "Where", "Trilu", "Range", "ConstantOfShape",
@@ -76,6 +80,18 @@ final class KernelBinder {
     static boolean isKnown(String name) {
         return BINARY.containsKey(name) || UNARY.containsKey(name) || VARIADIC.containsKey(name) || REDUCE.containsKey(name)
                 || VIEWS.contains(name) || OTHERS.contains(name);
+    }
+
+    /** Every default-domain op name {@link #isKnown} accepts, sorted. */
+    static SortedSet<String> knownOps() {
+        SortedSet<String> all = new TreeSet<>();
+        all.addAll(BINARY.keySet());
+        all.addAll(UNARY.keySet());
+        all.addAll(VARIADIC.keySet());
+        all.addAll(REDUCE.keySet());
+        all.addAll(VIEWS);
+        all.addAll(OTHERS);
+        return Collections.unmodifiableSortedSet(all);
     }
 
     /** Why {@code op} cannot run on the CPU backend, or {@code null} when it can. */
@@ -105,9 +121,14 @@ final class KernelBinder {
         String n = op.name();
         int opset = m.opset("");
         if (VIEWS.contains(n)) return Binding.viewOfFirstOperand();
-        if (n.equals("Dropout")) {
-            if (op.results().size() > 1 && op.result(1).hasUses()) throw new IllegalArgumentException("Dropout's mask output is not supported in inference");
-            return Binding.viewOfFirstOperand();
+        if (n.equals("Dropout")) return bindDropout(op, m, opset);
+        if (F32_ONLY.contains(n)) {
+            // These kernels take no dtype and would only notice another one when run.
+            for (Value v : op.operands()) {
+                if (v != null && v.type().dtype() != DType.F32) {
+                    throw new IllegalArgumentException(n + " on " + v.type().dtype() + ": the CPU backend computes " + n + " in f32 only");
+                }
+            }
         }
         Binary.Op binary = BINARY.get(n);
         if (binary != null) {
@@ -250,6 +271,27 @@ final class KernelBinder {
         }
     }
 
+    /**
+     * Dropout keeps every element in inference and when its ratio is 0; then it is a view, or a
+     * copy plus an all-true mask when the mask output exists. From opset 12 the third operand
+     * switches training on; a training Dropout with a nonzero ratio draws a random mask, which
+     * this backend does not do.
+     */
+    private static Binding bindDropout(Op op, Module m, int opset) {
+        if (opset >= 12 && op.operand(2) != null) {
+            boolean training = constantLongs(op, 2, m)[0] != 0;
+            double ratio = op.operand(1) == null ? 0.5 : constantDoubles(op, 1, m)[0];
+            if (training && ratio != 0) {
+                throw new IllegalArgumentException("Dropout in training mode with ratio " + ratio
+                        + " draws a random mask; the CPU backend runs Dropout only where it keeps every element (inference, or ratio 0)");
+            }
+        }
+        if (op.results().size() == 1) return Binding.viewOfFirstOperand();
+        DType maskType = op.result(1).type().dtype();
+        Tensor one = CpuTensors.fromData(TensorData.ofNumbers(maskType, new long[0], new double[] {1}));
+        return Binding.kernel(new InferenceDropout(type(op, 0), shape(op, 0), one), 0);
+    }
+
     private static long normalize(long axis, int rank) { return axis < 0 ? axis + rank : axis; }
 
     private static DType type(Op op, int i) { return operand(op, i).type().dtype(); }
@@ -262,11 +304,15 @@ final class KernelBinder {
         return v;
     }
 
-    private static long[] constantLongs(Op op, int i, Module m) {
+    private static long[] constantLongs(Op op, int i, Module m) { return constantData(op, i, m).toLongs(); }
+
+    private static double[] constantDoubles(Op op, int i, Module m) { return constantData(op, i, m).toDoubles(); }
+
+    private static TensorData constantData(Op op, int i, Module m) {
         TensorData d = OpSchemas.constantValue(operand(op, i), m);
         if (d == null || !d.hasData()) {
             throw IrException.at(op, "operand " + i + " must be a constant for the CPU backend (run shape specialization and constant folding first)");
         }
-        return d.toLongs();
+        return d;
     }
 }
