@@ -59,31 +59,46 @@ public final class PipelineBench {
         dev.ppc.compiler.Compiler.compile(cleanedMicro, CompileOptions.withCuts(cuts).microbatches(m), bundle);
 
         try (ExecutableStage one = Backend.find("cpu").compile(whole, whole.main(), new StageOptions(1, false));
+             ExecutableStage oneMicro = Backend.find("cpu").compile(cleanedMicro, cleanedMicro.main(), new StageOptions(1, false));
              Pipeline pipe = Pipeline.load(bundle, LoadOptions.defaults().withThreadsPerCore(1))) {
             List<Port> ports = one.inputs();
             Tensor[] in = new Tensor[ports.size()];
             for (int i = 0; i < in.length; i++) in[i] = inputs.get(ports.get(i).name());
             Tensor[] out = one.allocateOutputs();
+            // The same microbatches through one stage, one after another: same shapes as the pipeline's.
+            Tensor[][] microIn = new Tensor[m][];
+            for (int k = 0; k < m; k++) {
+                microIn[k] = new Tensor[in.length];
+                for (int i = 0; i < in.length; i++) microIn[k][i] = slice(in[i], k, m);
+            }
+            Tensor[] microOut = oneMicro.allocateOutputs();
             for (int w = 0; w < 3; w++) {
                 one.run(in, out);
+                for (Tensor[] mb : microIn) oneMicro.run(mb, microOut);
                 pipe.run(inputs);
             }
+            List<Double> microMs = new ArrayList<>();
             List<Double> oneMs = new ArrayList<>(), pipeMs = new ArrayList<>(), bubbles = new ArrayList<>(), predicted = new ArrayList<>();
             for (int it = 0; it < iterations; it++) {
                 long t0 = System.nanoTime();
                 one.run(in, out);
                 oneMs.add((System.nanoTime() - t0) / 1e6);
+                long t1 = System.nanoTime();
+                for (Tensor[] mb : microIn) oneMicro.run(mb, microOut);
+                microMs.add((System.nanoTime() - t1) / 1e6);
                 pipe.run(inputs);
                 pipeMs.add(pipe.lastRunStats().wallNanos() / 1e6);
                 bubbles.add(pipe.lastRunStats().bubble());
                 predicted.add(predictedBubble(pipe.lastTrace().timeline(), pipe));
             }
             System.out.println("OpenBLAS: " + Blas.describe());
-            double o = ForwardBench.median(oneMs), p = ForwardBench.median(pipeMs);
+            double o = ForwardBench.median(oneMs), p = ForwardBench.median(pipeMs), om = ForwardBench.median(microMs);
             double measured = ForwardBench.median(bubbles), sim = ForwardBench.median(predicted);
             System.out.printf("one stage, 1 thread:            %8.2f ms/batch  %8.1f samples/s%n", o, batch * 1000 / o);
+            System.out.printf("one stage, 1 thread, %d microbatches in turn: %8.2f ms/batch  %8.1f samples/s%n", m, om, batch * 1000 / om);
             System.out.printf("%d stages on %d cores, m=%d:      %8.2f ms/batch  %8.1f samples/s%n",
                     pipe.spec().stages().size(), pipe.spec().cores(), m, p, batch * 1000 / p);
+            System.out.printf("speed-up over the same microbatches on one stage: %.2fx%n", om / p);
             System.out.printf("speed-up %.2fx; measured bubble %.3f; simulator's bubble for the measured stage costs %.3f (|diff| %.3f)%n",
                     o / p, measured, sim, Math.abs(measured - sim));
             printStageCosts(pipe.lastTrace().timeline());
@@ -113,6 +128,20 @@ public final class PipelineBench {
         };
         SimulationResult r = ScheduleSimulator.simulate(pipe.spec().schedule(), model);
         return r.bubble().toDouble();
+    }
+
+    /** Rows {@code [k*n/m, (k+1)*n/m)} of {@code t}'s axis 0, as a new tensor. */
+    static Tensor slice(Tensor t, int k, int m) {
+        long[] s = t.shape();
+        s[0] /= m;
+        Tensor r = Tensor.allocate(t.dtype(), s);
+        java.nio.ByteBuffer src = t.data().duplicate();
+        src.clear();
+        src.position((int) (r.byteSize() * k)).limit((int) (r.byteSize() * (k + 1)));
+        java.nio.ByteBuffer dst = r.data().duplicate();
+        dst.clear();
+        dst.put(src);
+        return r;
     }
 
     static void printStageCosts(Timeline t) {
