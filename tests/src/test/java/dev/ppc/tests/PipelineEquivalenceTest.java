@@ -3,14 +3,23 @@ package dev.ppc.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ppc.backend.Backend;
+import dev.ppc.backend.StageOptions;
 import dev.ppc.backend.Tensor;
 import dev.ppc.compiler.CompileOptions;
 import dev.ppc.compiler.CompileResult;
 import dev.ppc.compiler.ModelLoader;
+import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
+import dev.ppc.ir.TensorType;
+import dev.ppc.ir.Value;
 import dev.ppc.passes.partition.BlockStructure;
 import dev.ppc.runtime.LoadOptions;
 import dev.ppc.runtime.Pipeline;
+import dev.ppc.runtime.PipelineSpec;
+import dev.ppc.runtime.StageSpec;
+import dev.ppc.schedule.ScheduleKind;
+import dev.ppc.schedule.Schedules;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +59,48 @@ class PipelineEquivalenceTest {
             }
         }
         return tests.stream();
+    }
+
+    /** One stage (no cut) through the pipelined runtime: microbatching alone must not change a bit. */
+    @TestFactory
+    Stream<DynamicTest> singleStagePipelineEqualsTheModel() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String fixture : Fixtures.NAMES) {
+            tests.add(DynamicTest.dynamicTest(fixture + " as one stage", () -> {
+                Module imported = ModelLoader.read(Fixtures.model(fixture));
+                Map<String, Tensor> inputs = BatchInputs.make(imported, fixture, BATCH, 7);
+                for (int m : MICROBATCHES) {
+                    Map<String, long[]> mbShapes = new LinkedHashMap<>();
+                    inputs.forEach((k, v) -> {
+                        long[] sh = v.shape();
+                        sh[0] /= m;
+                        mbShapes.put(k, sh);
+                    });
+                    Module cleaned = new ModelLoader().inputShapes(mbShapes).load(Fixtures.model(fixture));
+                    PipelineSpec.Builder b = PipelineSpec.builder(
+                            Schedules.generate(ScheduleKind.FORWARD, 1, m, 1));
+                    for (Value p : cleaned.main().params()) b.input(p.name(), fullBatch(p.type(), m));
+                    for (Function.Output o : cleaned.main().outputs()) b.output(o.name(), fullBatch(o.value().type(), m));
+                    var exe = Backend.find("cpu").compile(cleaned, cleaned.main(), new StageOptions(1, false));
+                    b.stage(StageSpec.fromPorts(0, 0, exe));
+                    Map<String, Tensor> piped;
+                    try (Pipeline p = Pipeline.create(b.build())) {
+                        piped = p.run(inputs);
+                    }
+                    Map<String, Tensor> reference = runByMicrobatch(cleaned, inputs, m);
+                    for (String out : reference.keySet()) {
+                        assertTrue(Tensor.bitwiseEqual(reference.get(out), piped.get(out)), fixture + " one stage, m=" + m + ": " + out + " differs");
+                    }
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    private static TensorType fullBatch(TensorType t, int m) {
+        long[] s = t.shape();
+        s[0] *= m;
+        return TensorType.of(t.dtype(), s);
     }
 
     /** Every single cut at block granularity, after the last block too when ops follow it, and multi-cut sets. */
