@@ -146,7 +146,7 @@ public final class FuseElementwise implements Pass {
         return true;
     }
 
-    /** The value of a non-parameter f32 constant with one element, or {@code null}. */
+    /** The value of a non-parameter f32 constant with one element that the text form can hold exactly, or {@code null}. */
     private static Float scalarLiteral(Value v, Module module) {
         if (v.type().dtype() != DType.F32 || !v.type().isStatic() || v.type().numel() != 1) return null;
         Op def = v.definingOp();
@@ -154,7 +154,10 @@ public final class FuseElementwise implements Pass {
         Module.Constant c = module.constant(def.stringAttr("name", ""));
         TensorData d = OpSchemas.constantValue(v, module);
         if (c == null || c.parameter() || d == null || !d.hasData()) return null;
-        return Float.intBitsToFloat(d.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+        float value = Float.intBitsToFloat(d.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+        // The program's text keeps a literal's bits except a NaN's payload; such a constant stays an operand.
+        if (Float.floatToRawIntBits(Float.parseFloat(Float.toString(value))) != Float.floatToRawIntBits(value)) return null;
+        return value;
     }
 
     /** Builds the program, inserts the fused op before the root and erases the group; false if it cannot. */

@@ -5,6 +5,7 @@ import dev.ppc.backend.ExecutionException;
 import dev.ppc.backend.Port;
 import dev.ppc.backend.StageOptions;
 import dev.ppc.backend.Tensor;
+import dev.ppc.backend.cpu.kernels.Fused;
 import dev.ppc.backend.cpu.kernels.Kernel;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.IrException;
@@ -12,6 +13,7 @@ import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorType;
 import dev.ppc.ir.Value;
+import dev.ppc.ir.schema.FusedProgram;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -189,8 +191,16 @@ final class CpuExecutableStage implements ExecutableStage {
     public Map<String, Long> profileNanos() {
         if (stepNanos == null) return Map.of();
         Map<String, Long> byOp = new java.util.TreeMap<>();
-        for (int i = 0; i < steps.size(); i++) byOp.merge(steps.get(i).op().qualifiedName(), stepNanos[i], Long::sum);
+        for (int i = 0; i < steps.size(); i++) byOp.merge(profileKey(steps.get(i)), stepNanos[i], Long::sum);
         return byOp;
+    }
+
+    /** The op's name; a fused op also lists the kinds of op it fused, e.g. {@code ppc.fused(Add,Mul,Pow,Tanh)}. */
+    private static String profileKey(Step step) {
+        if (!(step.kernel() instanceof Fused f)) return step.op().qualifiedName();
+        StringBuilder sb = new StringBuilder("ppc.fused(");
+        for (FusedProgram.Kind k : f.program().kinds()) sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : ",").append(k.onnxName());
+        return sb.append(')').toString();
     }
 
     private static void addValue(Value v, Map<Value, Integer> slotOf, List<Value> values) {

@@ -10,6 +10,7 @@ import dev.ppc.backend.cpu.kernels.ConstantOfShape;
 import dev.ppc.backend.cpu.kernels.CumSum;
 import dev.ppc.backend.cpu.kernels.Einsum;
 import dev.ppc.backend.cpu.kernels.Expand;
+import dev.ppc.backend.cpu.kernels.Fused;
 import dev.ppc.backend.cpu.kernels.Gather;
 import dev.ppc.backend.cpu.kernels.Gemm;
 import dev.ppc.backend.cpu.kernels.Kernel;
@@ -31,6 +32,7 @@ import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorData;
 import dev.ppc.ir.Value;
+import dev.ppc.ir.schema.FusedProgram;
 import dev.ppc.ir.schema.OpSchemas;
 import java.util.Map;
 import java.util.Set;
@@ -80,7 +82,7 @@ final class KernelBinder {
 
     /** Why {@code op} cannot run on the CPU backend, or {@code null} when it can. */
     static String unsupportedReason(Op op) {
-        if (op.is("ppc", "constant") || op.is("ppc", "send") || op.is("ppc", "recv")) return null;
+        if (op.is("ppc", "constant") || op.is("ppc", "send") || op.is("ppc", "recv") || op.is("ppc", "fused")) return null;
         if (!op.domain().isEmpty() || !isKnown(op.name())) return "the CPU backend has no kernel for " + op.qualifiedName();
         return null;
     }
@@ -104,6 +106,15 @@ final class KernelBinder {
     private static Binding bindChecked(Op op, Module m) {
         String n = op.name();
         int opset = m.opset("");
+        if (op.is("ppc", "fused")) {
+            long[][] shapes = new long[op.numOperands()][];
+            int[] idx = new int[op.numOperands()];
+            for (int i = 0; i < shapes.length; i++) {
+                shapes[i] = shape(op, i);
+                idx[i] = i;
+            }
+            return Binding.kernel(new Fused(FusedProgram.parse(op.stringAttr("expr", "")), shapes), idx);
+        }
         if (VIEWS.contains(n)) return Binding.viewOfFirstOperand();
         if (n.equals("Dropout")) {
             if (op.results().size() > 1 && op.result(1).hasUses()) throw new IllegalArgumentException("Dropout's mask output is not supported in inference");
