@@ -20,8 +20,8 @@ import java.util.Arrays;
  * copied per tile like data. Intermediate values never go to memory outside the tiles.
  *
  * <p>The result has the same bits as running the fused ops one by one with the unfused kernels:
- * every step rounds to f32 as the op does, Pow 3 and the transcendental functions run exactly
- * the operations of {@link FloatBinaryLoops#pow} and {@link FastMath}.
+ * every step rounds to f32 as the op does, and the transcendental functions run exactly the
+ * operations of {@link FastMath}.
  *
  * <p>Inputs: the program's operands in order (f32 data, bool conditions), broadcastable to the
  * output. Output: f32 of the broadcast shape; it may be the same tensor as an operand of the

@@ -238,6 +238,14 @@ final class FusedClassEmitter {
                     push(st.args().get(0), localOf);
                     mv.visitInsn(FMUL);
                     break;
+                case CUBE:
+                    // (x * x) * x, left to right as in FloatBinaryLoops.
+                    push(st.args().get(0), localOf);
+                    push(st.args().get(0), localOf);
+                    mv.visitInsn(FMUL);
+                    push(st.args().get(0), localOf);
+                    mv.visitInsn(FMUL);
+                    break;
                 case MOVE:
                     push(st.args().get(0), localOf);
                     break;

@@ -18,10 +18,10 @@ import java.util.Map;
  * a scalar (one element, read once per run) or, for a Where condition, an int mask tile (all ones
  * where the condition holds). The steps become instructions in order:
  * <ul>
- *   <li>cheap float steps (Add, Sub, Mul, Div, Neg, Abs, Relu, Reciprocal, Pow 2, Where) join a
+ *   <li>cheap float steps (Add, Sub, Mul, Div, Neg, Abs, Relu, Reciprocal, Pow 2 and 3, Where) join a
  *       {@link Loop}, one loop body computing several steps per element in registers, up to
  *       {@link #MAX_LOOP_OPS} steps (larger bodies are not vectorized);
- *   <li>steps computed in double or through tables (Pow 3, Sqrt, Exp, Tanh, Erf, Sigmoid) become a
+ *   <li>steps computed in double or through tables (Sqrt, Exp, Tanh, Erf, Sigmoid) become a
  *       {@link Call} of the {@link TileMath} function, which runs its own loops.
  * </ul>
  * A step result used by a later instruction, and the last step's, is stored to a float tile;
@@ -35,11 +35,11 @@ final class FusedPlan {
     enum OperandKind { TILE, SCALAR, MASK }
 
     /** The operation of one step inside a generated loop; MOVE copies its argument. */
-    enum LoopOp { ADD, SUB, MUL, DIV, NEG, ABS, RELU, RECIPROCAL, SQUARE, WHERE, MOVE }
+    enum LoopOp { ADD, SUB, MUL, DIV, NEG, ABS, RELU, RECIPROCAL, SQUARE, CUBE, WHERE, MOVE }
 
     /** The {@link TileMath} function a {@link Call} runs. */
     enum Helper {
-        TANH("tanh"), CUBE("cube"), SQRT("sqrt"), EXP("exp"), ERF("erf"), SIGMOID("sigmoid");
+        TANH("tanh"), SQRT("sqrt"), EXP("exp"), ERF("erf"), SIGMOID("sigmoid");
 
         final String method;
 
@@ -149,7 +149,6 @@ final class FusedPlan {
     private static boolean isHelper(FusedProgram.Step s) {
         switch (s.kind()) {
             case SQRT: case EXP: case TANH: case ERF: case SIGMOID: return true;
-            case POW: return ((FusedProgram.Literal) s.args().get(1)).value() == 3f;
             default: return false;
         }
     }
@@ -278,7 +277,10 @@ final class FusedPlan {
                 case SUB: return new LoopStep(s, LoopOp.SUB, List.of(val(args.get(0)), val(args.get(1))), -1, store);
                 case MUL: return new LoopStep(s, LoopOp.MUL, List.of(val(args.get(0)), val(args.get(1))), -1, store);
                 case DIV: return new LoopStep(s, LoopOp.DIV, List.of(val(args.get(0)), val(args.get(1))), -1, store);
-                case POW: return new LoopStep(s, LoopOp.SQUARE, List.of(val(args.get(0))), -1, store);
+                case POW: {
+                    LoopOp op = ((FusedProgram.Literal) args.get(1)).value() == 2f ? LoopOp.SQUARE : LoopOp.CUBE;
+                    return new LoopStep(s, op, List.of(val(args.get(0))), -1, store);
+                }
                 case NEG: return new LoopStep(s, LoopOp.NEG, List.of(val(args.get(0))), -1, store);
                 case ABS: return new LoopStep(s, LoopOp.ABS, List.of(val(args.get(0))), -1, store);
                 case RELU: return new LoopStep(s, LoopOp.RELU, List.of(val(args.get(0))), -1, store);
@@ -309,7 +311,6 @@ final class FusedPlan {
         private static Helper helperOf(FusedProgram.Step st) {
             switch (st.kind()) {
                 case TANH: return Helper.TANH;
-                case POW: return Helper.CUBE;
                 case SQRT: return Helper.SQRT;
                 case EXP: return Helper.EXP;
                 case ERF: return Helper.ERF;

@@ -14,19 +14,23 @@ package dev.ppc.backend.cpu.kernels;
  *
  * <p>Every function computes exactly what the corresponding unfused kernel computes for each
  * element (same operations in the same order, so the same bits): {@link #tanh} the operations of
- * {@link FastMath#tanh}, {@link #cube} those of {@code Pow(x, 3)} in {@link FloatBinaryLoops},
- * the others call the same {@link FastMath} functions as {@link Unary}. The scratch arrays
+ * {@link FastMath#tanh}, the others call the same {@link FastMath} functions as {@link Unary}. The scratch arrays
  * {@code a} and {@code b} hold at least {@code n} doubles.
  */
 final class TileMath {
     private TileMath() {}
 
-    /** {@code y[i] = (float) FastMath.tanh(x[i])}; {@code y} may be {@code x}. */
+    /**
+     * {@code y[i] = (float) FastMath.tanh(x[i])}; {@code y} may be {@code x}. The clamp runs on
+     * the floats (16 lanes; exact, and the same as clamping the doubles), the conversions in
+     * loops of their own; the squarings and the division share a loop (measured fastest).
+     */
     static void tanh(float[] x, float[] y, int n, double[] a, double[] b) {
-        for (int i = 0; i < n; i++) a[i] = x[i];
-        for (int i = 0; i < n; i++) a[i] = Math.max(-FastMath.TANH_CLAMP, Math.min(FastMath.TANH_CLAMP, a[i])) * (1.0 / 64);
+        float clamp = (float) FastMath.TANH_CLAMP;
+        for (int i = 0; i < n; i++) y[i] = Math.max(-clamp, Math.min(clamp, x[i]));
+        for (int i = 0; i < n; i++) a[i] = y[i];
         for (int i = 0; i < n; i++) {
-            double z = a[i];
+            double z = a[i] * (1.0 / 64);
             b[i] = z * (1 + z * (FastMath.E2 + z * (FastMath.E3 + z * (FastMath.E4 + z * (FastMath.E5 + z * (FastMath.E6
                     + z * (FastMath.E7 + z * (FastMath.E8 + z * (FastMath.E9 + z * FastMath.E10)))))))));
         }
@@ -39,23 +43,9 @@ final class TileMath {
             m = m * (2 + m);
             m = m * (2 + m);
             m = m * (2 + m);
-            b[i] = m;
-        }
-        for (int i = 0; i < n; i++) {
-            double m = b[i];
             b[i] = m / (m + 2);
         }
         for (int i = 0; i < n; i++) y[i] = (float) b[i];
-    }
-
-    /** {@code y[i] = (float) (x^3)} with the cube in double, as ONNX Pow with exponent 3. */
-    static void cube(float[] x, float[] y, int n, double[] a, double[] b) {
-        for (int i = 0; i < n; i++) a[i] = x[i];
-        for (int i = 0; i < n; i++) {
-            double v = a[i];
-            a[i] = v * v * v;
-        }
-        for (int i = 0; i < n; i++) y[i] = (float) a[i];
     }
 
     /** {@code y[i] = (float) Math.sqrt(x[i])}, the correctly rounded float square root. */

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The tile functions give exactly the bits of the scalar functions the unfused kernels use. */
+/** The tile tanh gives exactly the bits of FastMath.tanh, which the unfused kernels use. */
 class TileMathTest {
     @Test
-    void tanhAndCubeEqualTheScalarFormsBitwise() {
+    void tanhEqualsTheScalarFormBitwise() {
         Random r = new Random(5);
         int n = 4096;
         float[] x = new float[n];
@@ -22,13 +22,13 @@ class TileMathTest {
             };
         }
         double[] a = new double[n], b = new double[n];
-        float[] t = new float[n], c = new float[n];
+        float[] t = new float[n];
         TileMath.tanh(x, t, n, a, b);
-        TileMath.cube(x, c, n, a, b);
         for (int i = 0; i < n; i++) {
             assertEquals(Float.floatToRawIntBits((float) FastMath.tanh(x[i])), Float.floatToRawIntBits(t[i]), "tanh(" + x[i] + ")");
-            double v = x[i];
-            assertEquals(Float.floatToRawIntBits((float) (v * v * v)), Float.floatToRawIntBits(c[i]), "cube(" + x[i] + ")");
         }
+        // In place, as the fused kernels and Unary call it.
+        TileMath.tanh(x, x, n, a, b);
+        for (int i = 0; i < n; i++) assertEquals(Float.floatToRawIntBits(t[i]), Float.floatToRawIntBits(x[i]));
     }
 }
