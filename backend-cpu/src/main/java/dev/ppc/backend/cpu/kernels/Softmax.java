@@ -11,14 +11,19 @@ import java.nio.FloatBuffer;
  * f32. The max is subtracted before exponentiating, and the sum is accumulated in double.
  *
  * <p>The tensor is viewed as {@code [outer, n, inner]} with {@code n} the axis length. For the
- * last axis ({@code inner == 1}, the attention case) each row is three tight passes; otherwise the
- * same passes run down each column with stride {@code inner}. The output may be the input tensor.
+ * last axis ({@code inner == 1}, the attention case) each row is a few tight passes over a copy
+ * of the row (the exponentials of Softmax by {@link TileMath#expNonPositive}, relative error
+ * below 1e-9, and the sum with eight partial sums); otherwise the same passes run down each
+ * column with stride {@code inner}. The output may be the input tensor.
  */
 public final class Softmax extends AbstractKernel {
     private final boolean log;
     private final int outer;
     private final int n;
     private final int inner;
+    /** Row scratch for the last-axis Softmax (null otherwise). */
+    private final float[] rowF;
+    private final double[] rowD;
 
     /**
      * @param log compute LogSoftmax instead of Softmax
@@ -37,6 +42,9 @@ public final class Softmax extends AbstractKernel {
         this.outer = Shapes.toInt(o, "dimension");
         this.n = Shapes.toInt(shape[a], "dimension");
         this.inner = Shapes.toInt(in, "dimension");
+        boolean rows = inner == 1 && !log;
+        this.rowF = rows ? new float[n] : null;
+        this.rowD = rows ? new double[n] : null;
         inputs(1, new long[][] {shape}, new DType[] {DType.F32});
         outputs(new long[][] {shape}, new DType[] {DType.F32});
     }
@@ -59,26 +67,33 @@ public final class Softmax extends AbstractKernel {
         }
     }
 
-    /** One contiguous row; sliced views so the loops index by the bare counter (vectorizable). */
+    /**
+     * One contiguous row. Softmax copies it into arrays and runs vectorizable loops
+     * ({@link TileMath}): the max, {@code e = exp(x - max)} in double without a table, the sum
+     * with eight partial sums, then {@code (float) e * (float) (1 / sum)}; only the conversions
+     * run scalar. LogSoftmax keeps sliced views, so the loops index by the bare counter.
+     */
     private void row(FloatBuffer xAll, FloatBuffer yAll, int base) {
+        if (!log) {
+            float[] f = rowF;
+            double[] d = rowD;
+            xAll.get(base, f, 0, n);
+            float max = TileMath.max(f, n);
+            for (int i = 0; i < n; i++) d[i] = (double) f[i] - max;
+            TileMath.expNonPositive(d, n);
+            float inv = (float) (1.0 / TileMath.sum(d, n));
+            for (int i = 0; i < n; i++) f[i] = (float) d[i] * inv;
+            yAll.put(base, f, 0, n);
+            return;
+        }
         FloatBuffer x = xAll.slice(base, n);
         FloatBuffer y = yAll.slice(base, n);
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) max = Math.max(max, x.get(i));
         double sum = 0;
-        if (log) {
-            for (int i = 0; i < n; i++) sum += FastMath.exp((double) x.get(i) - max);
-            double shift = max + Math.log(sum);
-            for (int i = 0; i < n; i++) y.put(i, (float) (x.get(i) - shift));
-        } else {
-            for (int i = 0; i < n; i++) {
-                double e = FastMath.exp((double) x.get(i) - max);
-                y.put(i, (float) e);
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            for (int i = 0; i < n; i++) y.put(i, y.get(i) * inv);
-        }
+        for (int i = 0; i < n; i++) sum += FastMath.exp((double) x.get(i) - max);
+        double shift = max + Math.log(sum);
+        for (int i = 0; i < n; i++) y.put(i, (float) (x.get(i) - shift));
     }
 
     private void column(FloatBuffer x, FloatBuffer y, int base, int stride) {

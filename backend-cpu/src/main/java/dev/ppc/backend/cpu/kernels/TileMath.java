@@ -67,4 +67,98 @@ final class TileMath {
     static void sigmoid(float[] x, float[] y, int n, double[] a, double[] b) {
         for (int i = 0; i < n; i++) y[i] = (float) FastMath.sigmoid(x[i]);
     }
+
+    /** Inputs below this give {@code e^x} under half the smallest float (so 0 as a float). */
+    static final double EXP_FLOOR = -104.0;
+
+    /**
+     * {@code a[i] = e^a[i]} for {@code a[i] <= 0} (or NaN), with a relative error below 1e-9:
+     * {@code (e^(x/1024))^1024}, the inner exponential from its Taylor series to degree 7 (on
+     * {@code |x/1024| <= 0.102}: truncation below 3e-13) and ten squarings, each doubling the
+     * relative error. Arguments below {@link #EXP_FLOOR} are raised to it: their exponentials
+     * round to 0 as floats either way, and add nothing to a sum that contains {@code e^0 = 1}.
+     * No table, no branch: C2 vectorizes it (Softmax's exponentials).
+     */
+    static void expNonPositive(double[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            double z = Math.max(a[i], EXP_FLOOR) * (1.0 / 1024);
+            a[i] = 1 + z * (1 + z * (FastMath.E2 + z * (FastMath.E3 + z * (FastMath.E4 + z * (FastMath.E5 + z * (FastMath.E6
+                    + z * FastMath.E7))))));
+        }
+        for (int i = 0; i < n; i++) {
+            double e = a[i];
+            e *= e;
+            e *= e;
+            e *= e;
+            e *= e;
+            e *= e;
+            e *= e;
+            e *= e;
+            e *= e;
+            e *= e;
+            e *= e;
+            a[i] = e;
+        }
+    }
+
+    /**
+     * The sum of {@code a[0..n)} in double, with eight partial sums (element i goes to sum
+     * i mod 8, added in order; the eight are added pairwise at the end): the partial sums do
+     * not wait on each other, which a single running sum does (four cycles per element). The
+     * order is fixed, so the result is deterministic.
+     */
+    static double sum(double[] a, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+            s4 += a[i + 4];
+            s5 += a[i + 5];
+            s6 += a[i + 6];
+            s7 += a[i + 7];
+        }
+        for (; i < n; i++) s0 += a[i];
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** The sum of squares of {@code a[i] - mean}, ordered as in {@link #sum}. */
+    static double sumOfSquares(double[] a, double mean, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            double d0 = a[i] - mean, d1 = a[i + 1] - mean, d2 = a[i + 2] - mean, d3 = a[i + 3] - mean;
+            double d4 = a[i + 4] - mean, d5 = a[i + 5] - mean, d6 = a[i + 6] - mean, d7 = a[i + 7] - mean;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+            s4 += d4 * d4;
+            s5 += d5 * d5;
+            s6 += d6 * d6;
+            s7 += d7 * d7;
+        }
+        for (; i < n; i++) {
+            double d = a[i] - mean;
+            s0 += d * d;
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** The largest of {@code x[0..n)} as {@code Math.max} folds them ({@code -inf} when empty; NaN wins). */
+    static float max(float[] x, int n) {
+        // Math.max is associative and commutative on floats (NaN wins, +0 beats -0), so the order is free.
+        float m0 = Float.NEGATIVE_INFINITY, m1 = m0, m2 = m0, m3 = m0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            m0 = Math.max(m0, x[i]);
+            m1 = Math.max(m1, x[i + 1]);
+            m2 = Math.max(m2, x[i + 2]);
+            m3 = Math.max(m3, x[i + 3]);
+        }
+        for (; i < n; i++) m0 = Math.max(m0, x[i]);
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+    }
 }

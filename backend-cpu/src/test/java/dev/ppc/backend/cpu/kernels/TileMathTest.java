@@ -1,6 +1,7 @@
 package dev.ppc.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -30,5 +31,49 @@ class TileMathTest {
         // In place, as the fused kernels and Unary call it.
         TileMath.tanh(x, x, n, a, b);
         for (int i = 0; i < n; i++) assertEquals(Float.floatToRawIntBits(t[i]), Float.floatToRawIntBits(x[i]));
+    }
+
+    @Test
+    void expOfNonPositiveArgumentsIsAccurate() {
+        int n = 100_001;
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) a[i] = -104.0 * i / (n - 1);
+        double[] e = a.clone();
+        TileMath.expNonPositive(e, n);
+        double worst = 0;
+        for (int i = 0; i < n; i++) worst = Math.max(worst, Math.abs(e[i] - Math.exp(a[i])) / Math.exp(a[i]));
+        assertTrue(worst < 1e-9, "worst relative error " + worst);
+        double[] special = {0.0, -0.0, Double.NEGATIVE_INFINITY, -1e6, Double.NaN, -1e-300};
+        TileMath.expNonPositive(special, special.length);
+        assertEquals(1.0, special[0]);
+        assertEquals(1.0, special[1]);
+        assertEquals(0f, (float) special[2]);
+        assertEquals(0f, (float) special[3]);
+        assertTrue(Double.isNaN(special[4]));
+        assertEquals(1.0, special[5]);
+    }
+
+    @Test
+    void sumsAndMaxAgreeWithPlainLoops() {
+        Random r = new Random(6);
+        for (int n : new int[] {0, 1, 7, 8, 9, 128, 1001}) {
+            double[] a = new double[n];
+            float[] f = new float[n];
+            double plain = 0, squares = 0;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                a[i] = r.nextGaussian();
+                f[i] = (float) a[i];
+                plain += a[i];
+                max = Math.max(max, f[i]);
+            }
+            double mean = n == 0 ? 0 : plain / n;
+            for (int i = 0; i < n; i++) squares += (a[i] - mean) * (a[i] - mean);
+            assertEquals(plain, TileMath.sum(a, n), 1e-12);
+            assertEquals(squares, TileMath.sumOfSquares(a, mean, n), 1e-12);
+            assertEquals(max, TileMath.max(f, n));
+        }
+        assertTrue(Float.isNaN(TileMath.max(new float[] {1f, Float.NaN, 2f, 3f, 4f}, 5)));
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(TileMath.max(new float[] {-0f, 0f, -0f, -0f, -0f}, 5)));
     }
 }
