@@ -24,6 +24,7 @@ public final class Softmax extends AbstractKernel {
     /** Row scratch for the last-axis Softmax (null otherwise). */
     private final float[] rowF;
     private final double[] rowD;
+    private final int rowsPerBlock;
 
     /**
      * @param log compute LogSoftmax instead of Softmax
@@ -43,8 +44,10 @@ public final class Softmax extends AbstractKernel {
         this.n = Shapes.toInt(shape[a], "dimension");
         this.inner = Shapes.toInt(in, "dimension");
         boolean rows = inner == 1 && !log;
-        this.rowF = rows ? new float[n] : null;
-        this.rowD = rows ? new double[n] : null;
+        // Several short rows share one pass of each loop: loop set-up is amortized over 512 elements.
+        this.rowsPerBlock = rows ? Math.max(1, Math.min(outer, Fused.TILE / Math.max(n, 1))) : 1;
+        this.rowF = rows ? new float[rowsPerBlock * n] : null;
+        this.rowD = rows ? new double[rowsPerBlock * n] : null;
         inputs(1, new long[][] {shape}, new DType[] {DType.F32});
         outputs(new long[][] {shape}, new DType[] {DType.F32});
     }
@@ -55,6 +58,10 @@ public final class Softmax extends AbstractKernel {
         FloatBuffer x = inputs[0].floats();
         FloatBuffer y = outputs[0].floats();
         if (n == 0) return;
+        if (inner == 1 && !log) {
+            for (int o = 0; o < outer; o += rowsPerBlock) rows(x, y, o, Math.min(rowsPerBlock, outer - o));
+            return;
+        }
         for (int o = 0; o < outer; o++) {
             int base = o * n * inner;
             for (int j = 0; j < inner; j++) {
@@ -68,24 +75,39 @@ public final class Softmax extends AbstractKernel {
     }
 
     /**
-     * One contiguous row. Softmax copies it into arrays and runs vectorizable loops
-     * ({@link TileMath}): the max, {@code e = exp(x - max)} in double without a table, the sum
-     * with eight partial sums, then {@code (float) e * (float) (1 / sum)}; only the conversions
-     * run scalar. LogSoftmax keeps sliced views, so the loops index by the bare counter.
+     * Softmax of {@code count} contiguous rows from row {@code first}, through arrays and
+     * vectorizable loops ({@link TileMath}): per row the max, then for all rows at once
+     * {@code e = exp(x - max)} in double without a table, per row the sum (eight partial sums)
+     * and {@code (float) e * (float) (1 / sum)}. Only the two conversions run scalar.
+     *
+     * <p>The max is taken with {@code >}, which skips NaN: a row with a NaN still comes out all
+     * NaN, because {@code exp(NaN - max)} makes its sum NaN.
      */
-    private void row(FloatBuffer xAll, FloatBuffer yAll, int base) {
-        if (!log) {
-            float[] f = rowF;
-            double[] d = rowD;
-            xAll.get(base, f, 0, n);
-            float max = TileMath.max(f, n);
-            for (int i = 0; i < n; i++) d[i] = (double) f[i] - max;
-            TileMath.expNonPositive(d, n);
-            float inv = (float) (1.0 / TileMath.sum(d, n));
-            for (int i = 0; i < n; i++) f[i] = (float) d[i] * inv;
-            yAll.put(base, f, 0, n);
-            return;
+    private void rows(FloatBuffer xAll, FloatBuffer yAll, int first, int count) {
+        float[] f = rowF;
+        double[] d = rowD;
+        int len = count * n;
+        xAll.get(first * n, f, 0, len);
+        for (int r = 0; r < count; r++) {
+            int b = r * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = b; i < b + n; i++) {
+                float v = f[i];
+                max = v > max ? v : max;
+            }
+            for (int i = b; i < b + n; i++) d[i] = (double) f[i] - max;
         }
+        TileMath.expNonPositive(d, len);
+        for (int r = 0; r < count; r++) {
+            int b = r * n;
+            float inv = (float) (1.0 / TileMath.sum(d, b, n));
+            for (int i = b; i < b + n; i++) f[i] = (float) d[i] * inv;
+        }
+        yAll.put(first * n, f, 0, len);
+    }
+
+    /** One contiguous row of LogSoftmax; sliced views, so the loops index by the bare counter. */
+    private void row(FloatBuffer xAll, FloatBuffer yAll, int base) {
         FloatBuffer x = xAll.slice(base, n);
         FloatBuffer y = yAll.slice(base, n);
         float max = Float.NEGATIVE_INFINITY;

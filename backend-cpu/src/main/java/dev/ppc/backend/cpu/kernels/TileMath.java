@@ -108,9 +108,15 @@ final class TileMath {
      * order is fixed, so the result is deterministic.
      */
     static double sum(double[] a, int n) {
+        return sum(a, 0, n);
+    }
+
+    /** {@link #sum(double[], int)} of {@code a[from..from+n)}. */
+    static double sum(double[] a, int from, int n) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
+        int i = from;
+        int end = from + n;
+        for (; i + 8 <= end; i += 8) {
             s0 += a[i];
             s1 += a[i + 1];
             s2 += a[i + 2];
@@ -120,7 +126,7 @@ final class TileMath {
             s6 += a[i + 6];
             s7 += a[i + 7];
         }
-        for (; i < n; i++) s0 += a[i];
+        for (; i < end; i++) s0 += a[i];
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
@@ -145,20 +151,5 @@ final class TileMath {
             s0 += d * d;
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    }
-
-    /** The largest of {@code x[0..n)} as {@code Math.max} folds them ({@code -inf} when empty; NaN wins). */
-    static float max(float[] x, int n) {
-        // Math.max is associative and commutative on floats (NaN wins, +0 beats -0), so the order is free.
-        float m0 = Float.NEGATIVE_INFINITY, m1 = m0, m2 = m0, m3 = m0;
-        int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            m0 = Math.max(m0, x[i]);
-            m1 = Math.max(m1, x[i + 1]);
-            m2 = Math.max(m2, x[i + 2]);
-            m3 = Math.max(m3, x[i + 3]);
-        }
-        for (; i < n; i++) m0 = Math.max(m0, x[i]);
-        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 }
