@@ -7,6 +7,8 @@ import dev.ppc.backend.StageOptions;
 import dev.ppc.backend.Tensor;
 import dev.ppc.backend.cpu.kernels.Fused;
 import dev.ppc.backend.cpu.kernels.Kernel;
+import dev.ppc.backend.cpu.kernels.Parallel;
+import dev.ppc.backend.cpu.kernels.ParallelKernel;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
@@ -28,6 +30,11 @@ import java.util.Map;
  * in one of four places: an input port, a preloaded constant, the caller's output tensor (the
  * producing kernel writes there directly), or a slot of one arena planned by liveness so that a
  * run allocates nothing. Shape-only ops are views of their operand's storage.
+ *
+ * <p>With {@code threads > 1} the stage owns a {@link Parallel} pool of that many threads (the
+ * caller included) and hands it to every kernel that can split its work ({@link ParallelKernel}:
+ * GEMMs, fused element-wise kernels, Softmax, LayerNorm, Transpose, Split, binary arithmetic);
+ * results have the same bits with any thread count. OpenBLAS is kept at one thread.
  */
 final class CpuExecutableStage implements ExecutableStage {
     private enum Storage { INPUT, CONSTANT, OUTPUT, ARENA, VIEW }
@@ -48,6 +55,8 @@ final class CpuExecutableStage implements ExecutableStage {
     private final ByteBuffer arena;
     private final long arenaBytes;
     private final int threads;
+    /** The stage's worker pool when it runs on more than one thread, else null. */
+    private final Parallel parallel;
     private final long[] stepNanos;
     private boolean closed;
 
@@ -185,6 +194,12 @@ final class CpuExecutableStage implements ExecutableStage {
             steps.add(new Step(op, b.kernel(), in, out, new Tensor[in.length], new Tensor[out.length]));
         }
         stepNanos = options.profile() ? new long[steps.size()] : null;
+        // More than one thread: kernels that can split their work share one pool for the stage's
+        // lifetime, GEMMs included (OpenBLAS itself then runs single-threaded, see run()).
+        parallel = threads > 1 ? new Parallel(threads) : null;
+        if (parallel != null) {
+            for (Step st : steps) if (st.kernel() instanceof ParallelKernel pk) pk.useParallel(parallel);
+        }
     }
 
     @Override
@@ -224,7 +239,9 @@ final class CpuExecutableStage implements ExecutableStage {
         if (closed) throw new IllegalStateException("stage is closed");
         checkPorts("input", inputs, in);
         checkPorts("output", outputs, out);
-        if (Blas.threads() != threads) Blas.setThreads(threads);
+        // The stage's pool does the parallel work; OpenBLAS's own threads would spin after every
+        // GEMM and compete with the pool for the same cores.
+        if (Blas.threads() != 1) Blas.setThreads(1);
         for (int s = 0; s < storage.length; s++) {
             if (storage[s] == Storage.INPUT) slots[s] = in[portOf[s]];
             else if (storage[s] == Storage.OUTPUT) slots[s] = out[portOf[s]];
@@ -274,6 +291,7 @@ final class CpuExecutableStage implements ExecutableStage {
     @Override
     public void close() {
         closed = true;
+        if (parallel != null) parallel.close();
         Arrays.fill(slots, null);
     }
 

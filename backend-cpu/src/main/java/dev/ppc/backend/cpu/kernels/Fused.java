@@ -27,9 +27,11 @@ import java.util.Arrays;
  * output. Output: f32 of the broadcast shape; it may be the same tensor as an operand of the
  * output's shape (each tile is read before it is written).
  */
-public final class Fused extends AbstractKernel {
+public final class Fused extends AbstractKernel implements ParallelKernel {
     /** Elements per tile: the program's live tiles and two double scratch tiles stay in L1. */
     static final int TILE = 512;
+    /** Fewest tiles worth handing to another thread (a hand-off costs about a microsecond). */
+    private static final int GRAIN_TILES = 8;
 
     private final FusedProgram program;
     private final FusedPlan plan;
@@ -37,9 +39,13 @@ public final class Fused extends AbstractKernel {
     private final int total;
     private final BroadcastPlan[] operandPlans;
     private final int[][] maskSources;
-    private final Scratch scratch;
+    private Scratch[] scratch;
+    private Parallel parallel;
     private final float[] scalarValues;
     private final FloatBuffer[] data;
+    /** The output of the current run, read by the chunks of a parallel run. */
+    private FloatBuffer out;
+    private final Parallel.Task tileChunk = this::tiles;
 
     /** One thread's tile arrays. */
     private static final class Scratch {
@@ -84,11 +90,20 @@ public final class Fused extends AbstractKernel {
                 maskSources[i] = new int[Shapes.toInt(Shapes.numel(operandShapes[i]), "element count")];
             }
         }
-        this.scratch = new Scratch(plan);
+        this.scratch = new Scratch[] {new Scratch(plan)};
         this.scalarValues = new float[plan.scalars];
         this.data = new FloatBuffer[k];
         inputs(k, operandShapes, types);
         outputs(new long[][] {out}, new DType[] {DType.F32});
+    }
+
+    @Override
+    public void useParallel(Parallel p) {
+        this.parallel = p;
+        Scratch[] s = new Scratch[p.threads()];
+        s[0] = scratch[0];
+        for (int w = 1; w < s.length; w++) s[w] = new Scratch(plan);
+        this.scratch = s;
     }
 
     /** The program this kernel runs. */
@@ -110,7 +125,17 @@ public final class Fused extends AbstractKernel {
                 default: data[k] = inputs[k].floats();
             }
         }
-        runTiles(scratch, data, scalarValues, outputs[0].floats(), 0, total);
+        out = outputs[0].floats();
+        int tiles = (total + TILE - 1) / TILE;
+        // Chunks are whole tiles, each computed as in a serial run: the bits do not depend on the split.
+        if (parallel != null) parallel.forRange(tiles, GRAIN_TILES, tileChunk);
+        else tileChunk.run(0, 0, tiles);
+        out = null;
+    }
+
+    /** Tiles {@code [from, to)} of the current run, with worker {@code worker}'s arrays. */
+    private void tiles(int worker, int from, int to) {
+        runTiles(scratch[worker], data, scalarValues, out, from * TILE, Math.min(to * TILE, total));
     }
 
     /** Computes output elements {@code [from, to)}; {@code from} is a multiple of {@link #TILE}. */

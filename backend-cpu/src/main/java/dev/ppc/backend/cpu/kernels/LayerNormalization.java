@@ -16,7 +16,7 @@ import java.nio.FloatBuffer;
  * the (biased) variance are computed in double in two passes (each with eight partial sums, see
  * {@link TileMath#sum}), which is exact enough that the result does not depend on the row length.
  */
-public final class LayerNormalization extends AbstractKernel {
+public final class LayerNormalization extends AbstractKernel implements ParallelKernel {
     private final int rows;
     private final int n;
     private final float epsilon;
@@ -25,10 +25,14 @@ public final class LayerNormalization extends AbstractKernel {
     private final int[] biasIndex;
     private final boolean hasBias;
     /** One row as floats and as doubles, and Scale and B as arrays (copied once per run). */
-    private final float[] rowF;
-    private final double[] rowD;
+    private float[][] rowF;
+    private double[][] rowD;
     private final float[] scaleF;
     private final float[] biasF;
+    private Parallel parallel;
+    /** The current run's buffers, read by the chunks of a parallel run. */
+    private FloatBuffer runX, runScale, runBias, runY, runMean, runInv;
+    private final Parallel.Task rowChunk = this::rows;
 
     /**
      * @param biasShape the shape of B, or {@code null} when the op has no bias input
@@ -49,8 +53,8 @@ public final class LayerNormalization extends AbstractKernel {
         this.scaleIndex = indexMap("Scale", scaleShape, normShape);
         this.hasBias = biasShape != null;
         this.biasIndex = hasBias ? indexMap("B", biasShape, normShape) : null;
-        this.rowF = new float[n];
-        this.rowD = new double[n];
+        this.rowF = new float[][] {new float[n]};
+        this.rowD = new double[][] {new double[n]};
         this.scaleF = new float[n];
         this.biasF = new float[n];
         long[] statShape = xShape.clone();
@@ -97,14 +101,41 @@ public final class LayerNormalization extends AbstractKernel {
         FloatBuffer y = outputs[0].floats();
         FloatBuffer meanOut = present(outputs, 1) ? outputs[1].floats() : null;
         FloatBuffer invOut = present(outputs, 2) ? outputs[2].floats() : null;
-        boolean fast = scaleIndex == null && (bias == null || biasIndex == null);
-        if (fast) {
+        if (scaleIndex == null && (bias == null || biasIndex == null)) {
             scale.get(0, scaleF, 0, n);
             if (bias != null) bias.get(0, biasF, 0, n);
         }
-        float[] f = rowF;
-        double[] d = rowD;
-        for (int r = 0; r < rows; r++) {
+        runX = x;
+        runScale = scale;
+        runBias = bias;
+        runY = y;
+        runMean = meanOut;
+        runInv = invOut;
+        if (parallel != null) parallel.forRange(rows, Math.max(1, 8192 / Math.max(n, 1)), rowChunk);
+        else rows(0, 0, rows);
+        runX = runScale = runBias = runY = runMean = runInv = null;
+    }
+
+    @Override
+    public void useParallel(Parallel p) {
+        parallel = p;
+        float[][] f = new float[p.threads()][];
+        double[][] d = new double[p.threads()][];
+        for (int w = 0; w < f.length; w++) {
+            f[w] = w == 0 ? rowF[0] : new float[n];
+            d[w] = w == 0 ? rowD[0] : new double[n];
+        }
+        rowF = f;
+        rowD = d;
+    }
+
+    /** Normalizes rows {@code [from, to)} with worker {@code worker}'s arrays. */
+    private void rows(int worker, int from, int to) {
+        FloatBuffer x = runX, scale = runScale, bias = runBias, y = runY, meanOut = runMean, invOut = runInv;
+        boolean fast = scaleIndex == null && (bias == null || biasIndex == null);
+        float[] f = rowF[worker];
+        double[] d = rowD[worker];
+        for (int r = from; r < to; r++) {
             // The row as arrays: the sums run with eight partial sums (TileMath) and the last loop
             // vectorizes; only the conversion to double is scalar.
             x.get(r * n, f, 0, n);

@@ -16,15 +16,18 @@ import java.nio.FloatBuffer;
  * below 1e-9, and the sum with eight partial sums); otherwise the same passes run down each
  * column with stride {@code inner}. The output may be the input tensor.
  */
-public final class Softmax extends AbstractKernel {
+public final class Softmax extends AbstractKernel implements ParallelKernel {
     private final boolean log;
     private final int outer;
     private final int n;
     private final int inner;
     /** Row scratch for the last-axis Softmax (null otherwise). */
-    private final float[] rowF;
-    private final double[] rowD;
+    private float[][] rowF;
+    private double[][] rowD;
     private final int rowsPerBlock;
+    private Parallel parallel;
+    private FloatBuffer runX, runY;
+    private final Parallel.Task blockChunk = this::blocks;
 
     /**
      * @param log compute LogSoftmax instead of Softmax
@@ -46,10 +49,24 @@ public final class Softmax extends AbstractKernel {
         boolean rows = inner == 1 && !log;
         // Several short rows share one pass of each loop: loop set-up is amortized over 512 elements.
         this.rowsPerBlock = rows ? Math.max(1, Math.min(outer, Fused.TILE / Math.max(n, 1))) : 1;
-        this.rowF = rows ? new float[rowsPerBlock * n] : null;
-        this.rowD = rows ? new double[rowsPerBlock * n] : null;
+        this.rowF = rows ? new float[][] {new float[rowsPerBlock * n]} : null;
+        this.rowD = rows ? new double[][] {new double[rowsPerBlock * n]} : null;
         inputs(1, new long[][] {shape}, new DType[] {DType.F32});
         outputs(new long[][] {shape}, new DType[] {DType.F32});
+    }
+
+    @Override
+    public void useParallel(Parallel p) {
+        if (rowF == null) return;
+        parallel = p;
+        float[][] f = new float[p.threads()][];
+        double[][] d = new double[p.threads()][];
+        for (int w = 0; w < f.length; w++) {
+            f[w] = w == 0 ? rowF[0] : new float[rowF[0].length];
+            d[w] = w == 0 ? rowD[0] : new double[rowD[0].length];
+        }
+        rowF = f;
+        rowD = d;
     }
 
     @Override
@@ -59,7 +76,13 @@ public final class Softmax extends AbstractKernel {
         FloatBuffer y = outputs[0].floats();
         if (n == 0) return;
         if (inner == 1 && !log) {
-            for (int o = 0; o < outer; o += rowsPerBlock) rows(x, y, o, Math.min(rowsPerBlock, outer - o));
+            int blocks = (outer + rowsPerBlock - 1) / rowsPerBlock;
+            runX = x;
+            runY = y;
+            if (parallel != null) parallel.forRange(blocks, Math.max(1, 8192 / (rowsPerBlock * n)), blockChunk);
+            else blockChunk.run(0, 0, blocks);
+            runX = null;
+            runY = null;
             return;
         }
         for (int o = 0; o < outer; o++) {
@@ -74,6 +97,14 @@ public final class Softmax extends AbstractKernel {
         }
     }
 
+    /** Blocks {@code [from, to)} of rows of the current run, with worker {@code worker}'s arrays. */
+    private void blocks(int worker, int from, int to) {
+        for (int b = from; b < to; b++) {
+            int o = b * rowsPerBlock;
+            rows(worker, runX, runY, o, Math.min(rowsPerBlock, outer - o));
+        }
+    }
+
     /**
      * Softmax of {@code count} contiguous rows from row {@code first}, through arrays and
      * vectorizable loops ({@link TileMath}): per row the max, then for all rows at once
@@ -83,9 +114,9 @@ public final class Softmax extends AbstractKernel {
      * <p>The max is taken with {@code >}, which skips NaN: a row with a NaN still comes out all
      * NaN, because {@code exp(NaN - max)} makes its sum NaN.
      */
-    private void rows(FloatBuffer xAll, FloatBuffer yAll, int first, int count) {
-        float[] f = rowF;
-        double[] d = rowD;
+    private void rows(int worker, FloatBuffer xAll, FloatBuffer yAll, int first, int count) {
+        float[] f = rowF[worker];
+        double[] d = rowD[worker];
         int len = count * n;
         xAll.get(first * n, f, 0, len);
         for (int r = 0; r < count; r++) {

@@ -97,11 +97,25 @@ final class StridedCopy {
      * (before {@code srcBase}) and of the destination.
      */
     void copy(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset) {
+        copyBlocks(src, srcOffset, dst, dstOffset, 0, blocks());
+    }
+
+    /** Elements per block: the unit of {@link #copyBlocks} (one inner run, or one swapped tile row set). */
+    int blockElements() {
+        return mode == Mode.SWAP ? swapRows * inner : inner;
+    }
+
+    /** Number of blocks; blocks are independent, so they can be copied in any split. */
+    int blocks() {
+        return total == 0 ? 0 : total / blockElements();
+    }
+
+    /** Copies blocks {@code [from, to)} of {@link #copy}. */
+    void copyBlocks(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int from, int to) {
         if (total == 0) return;
-        int block = mode == Mode.SWAP ? swapRows * inner : inner;
-        int blocks = total / block;
+        int block = blockElements();
         int blockBytes = block * elem;
-        for (int b = 0; b < blocks; b++) {
+        for (int b = from; b < to; b++) {
             int s = srcOffset + baseBytes + outerOffset(b);
             int d = dstOffset + b * blockBytes;
             switch (mode) {
