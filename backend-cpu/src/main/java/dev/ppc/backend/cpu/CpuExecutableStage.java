@@ -60,7 +60,8 @@ final class CpuExecutableStage implements ExecutableStage {
     private final long[] stepNanos;
     private boolean closed;
 
-    CpuExecutableStage(Module module, Function f, StageOptions options) {
+    /** @param stridedMatMuls whether batched MatMuls may absorb the copies around them ({@link MatMulViews}) */
+    CpuExecutableStage(Module module, Function f, StageOptions options, boolean stridedMatMuls) {
         this.threads = options.threads();
         Map<Value, Integer> slotOf = new IdentityHashMap<>();
         List<Value> values = new ArrayList<>();
@@ -91,7 +92,11 @@ final class CpuExecutableStage implements ExecutableStage {
         }
         List<Op> kernelOps = new ArrayList<>();
         Map<Op, KernelBinder.Binding> bindings = new IdentityHashMap<>();
+        // Attention's head split/merge: MatMuls that read and write through strides make the
+        // Split, Reshape and Transpose copies around them unnecessary; those ops get no step.
+        MatMulViews.Plan strided = stridedMatMuls ? MatMulViews.plan(f) : new MatMulViews.Plan(Map.of(), java.util.Set.of());
         for (Op op : f.ops()) {
+            if (strided.skipped().contains(op)) continue;
             if (op.is("ppc", "recv")) {
                 int s = slotOf.get(op.result());
                 storage[s] = Storage.INPUT;
@@ -107,7 +112,9 @@ final class CpuExecutableStage implements ExecutableStage {
                 if (c == null || !c.data().hasData()) throw IrException.at(op, "constant @" + op.stringAttr("name", "") + " has no data");
                 slots[s] = CpuTensors.fromData(c.data());
             } else {
-                KernelBinder.Binding b = KernelBinder.bind(op, module);
+                MatMulViews.Absorbed sm = strided.matmuls().get(op);
+                KernelBinder.Binding b = sm == null ? KernelBinder.bind(op, module)
+                        : KernelBinder.Binding.rerouted(sm.kernel(), List.of(sm.aRoot(), sm.bRoot()), List.of(sm.target()));
                 bindings.put(op, b);
                 kernelOps.add(op);
                 if (b.view()) {
@@ -138,7 +145,8 @@ final class CpuExecutableStage implements ExecutableStage {
         Arrays.fill(first, -1);
         for (int step = 0; step < numSteps; step++) {
             Op op = kernelOps.get(step);
-            for (Value r : op.results()) {
+            KernelBinder.Binding binding = bindings.get(op);
+            for (Value r : binding.view() ? op.results() : binding.outputs(op)) {
                 int s = slotOf.get(r);
                 if (storage[s] == null) {
                     storage[s] = Storage.ARENA;
@@ -146,7 +154,7 @@ final class CpuExecutableStage implements ExecutableStage {
                     last[s] = step;
                 }
             }
-            for (Value v : op.operands()) {
+            for (Value v : binding.view() ? op.operands() : binding.inputs(op)) {
                 if (v == null) continue;
                 int s = rootSlot(slotOf.get(v));
                 if (storage[s] == Storage.ARENA) last[s] = Math.max(last[s], step);
@@ -184,13 +192,14 @@ final class CpuExecutableStage implements ExecutableStage {
         for (Op op : kernelOps) {
             KernelBinder.Binding b = bindings.get(op);
             if (b.view()) continue;
-            int[] in = new int[b.runtimeOperands().length];
+            List<Value> reads = b.inputs(op), writes = b.outputs(op);
+            int[] in = new int[reads.size()];
             for (int i = 0; i < in.length; i++) {
-                Value v = op.operand(b.runtimeOperands()[i]);
+                Value v = reads.get(i);
                 in[i] = v == null ? -1 : slotOf.get(v);
             }
-            int[] out = new int[op.results().size()];
-            for (int i = 0; i < out.length; i++) out[i] = slotOf.get(op.result(i));
+            int[] out = new int[writes.size()];
+            for (int i = 0; i < out.length; i++) out[i] = slotOf.get(writes.get(i));
             steps.add(new Step(op, b.kernel(), in, out, new Tensor[in.length], new Tensor[out.length]));
         }
         stepNanos = options.profile() ? new long[steps.size()] : null;

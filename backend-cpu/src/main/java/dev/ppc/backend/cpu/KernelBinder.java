@@ -34,6 +34,8 @@ import dev.ppc.ir.TensorData;
 import dev.ppc.ir.Value;
 import dev.ppc.ir.schema.FusedProgram;
 import dev.ppc.ir.schema.OpSchemas;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,11 +47,28 @@ import java.util.Set;
  * no copy.
  */
 final class KernelBinder {
-    /** How one op executes: a kernel fed with the listed operands, or a view of operand 0. */
-    record Binding(Kernel kernel, int[] runtimeOperands, boolean view) {
-        static Binding kernel(Kernel k, int... operands) { return new Binding(k, operands, false); }
+    /**
+     * How one op executes: a kernel fed with the listed operands, or a view of operand 0; or a
+     * kernel that reads and writes other values than the op's own ({@link #rerouted}).
+     */
+    record Binding(Kernel kernel, int[] runtimeOperands, boolean view, List<Value> reads, List<Value> writes) {
+        static Binding kernel(Kernel k, int... operands) { return new Binding(k, operands, false, null, null); }
 
-        static Binding viewOfFirstOperand() { return new Binding(null, new int[] {0}, true); }
+        static Binding viewOfFirstOperand() { return new Binding(null, new int[] {0}, true, null, null); }
+
+        /** A kernel that reads {@code reads} and writes {@code writes} (a MatMul on strided views, see {@link MatMulViews}). */
+        static Binding rerouted(Kernel k, List<Value> reads, List<Value> writes) { return new Binding(k, null, false, reads, writes); }
+
+        /** The values the kernel reads, in its input order (null entries for absent optional inputs). */
+        List<Value> inputs(Op op) {
+            if (reads != null) return reads;
+            List<Value> in = new ArrayList<>(runtimeOperands.length);
+            for (int i : runtimeOperands) in.add(op.operand(i));
+            return in;
+        }
+
+        /** The values the kernel writes, in its output order. */
+        List<Value> outputs(Op op) { return writes != null ? writes : op.results(); }
     }
 
     private static final Map<String, Binary.Op> BINARY = Map.ofEntries(
