@@ -30,6 +30,8 @@ import java.util.function.Supplier;
  *   <li>{@code fold-constants{max-elements=N}}: the largest result folded, in elements
  *       (default {@value ConstantEvaluator#DEFAULT_MAX_ELEMENTS}).</li>
  *   <li>{@code dce}, {@code cse}: no options.</li>
+ *   <li>{@code fuse-elementwise}: no options. Not part of the clean-up pipeline: backends that
+ *       evaluate {@code ppc.fused} run it on their copy of a stage.</li>
  * </ul>
  */
 public final class PassRegistry {
@@ -57,7 +59,10 @@ public final class PassRegistry {
     /** An empty registry; see {@link #standard()} for one with ppc's passes. */
     public PassRegistry() {}
 
-    /** A registry with {@code specialize-shapes}, {@code fold-constants}, {@code dce} and {@code cse}. */
+    /**
+     * A registry with {@code specialize-shapes}, {@code fold-constants}, {@code dce}, {@code cse}
+     * and {@code fuse-elementwise}.
+     */
     public static PassRegistry standard() {
         PassRegistry r = new PassRegistry();
         r.register(SpecializeShapes.NAME, options -> {
@@ -87,6 +92,7 @@ public final class PassRegistry {
         });
         r.register(DeadCodeElimination.NAME, withoutOptions(DeadCodeElimination.NAME, DeadCodeElimination::new));
         r.register(CommonSubexpressionElimination.NAME, withoutOptions(CommonSubexpressionElimination.NAME, CommonSubexpressionElimination::new));
+        r.register(FuseElementwise.NAME, withoutOptions(FuseElementwise.NAME, FuseElementwise::new));
         return r;
     }
 

@@ -12,5 +12,7 @@
  * {@link dev.ppc.passes.FoldConstants} ({@code fold-constants}),
  * {@link dev.ppc.passes.DeadCodeElimination} ({@code dce}) and
  * {@link dev.ppc.passes.CommonSubexpressionElimination} ({@code cse}).
+ * {@link dev.ppc.passes.FuseElementwise} ({@code fuse-elementwise}) is registered too but runs in
+ * the backends that evaluate {@code ppc.fused}, not in the clean-up.
  */
 package dev.ppc.passes;

@@ -72,7 +72,7 @@ class PassManagerTest {
     @Test
     void registryCreatesPassesAndRejectsUnknownOnes() {
         PassRegistry r = PassRegistry.standard();
-        assertEquals(List.of("specialize-shapes", "fold-constants", "dce", "cse"), new ArrayList<>(r.names()));
+        assertEquals(List.of("specialize-shapes", "fold-constants", "dce", "cse", "fuse-elementwise"), new ArrayList<>(r.names()));
         List<Pass> passes = r.createPipeline(PassRegistry.CLEANUP_PIPELINE);
         assertInstanceOf(SpecializeShapes.class, passes.get(0));
         assertInstanceOf(FoldConstants.class, passes.get(1));
@@ -80,13 +80,13 @@ class PassManagerTest {
         assertInstanceOf(CommonSubexpressionElimination.class, passes.get(3));
         assertEquals(16, ((FoldConstants) r.create("fold-constants", Map.of("max-elements", "16"))).maxElements());
         assertArrayEquals(new long[] {4, 12}, ((SpecializeShapes) r.createPipeline("specialize-shapes{ids=4x12}").get(0)).inputShapes().get("ids"));
-        assertEquals("unknown pass 'DCE'; known passes: cse, dce, fold-constants, specialize-shapes",
+        assertEquals("unknown pass 'DCE'; known passes: cse, dce, fold-constants, fuse-elementwise, specialize-shapes",
                 assertThrows(IllegalArgumentException.class, () -> r.createPipeline("DCE")).getMessage());
         assertEquals("pass 'dce' takes no options, got [x]",
                 assertThrows(IllegalArgumentException.class, () -> r.createPipeline("dce{x=1}")).getMessage());
         assertEquals("fold-constants has no option 'max'; it takes max-elements",
                 assertThrows(IllegalArgumentException.class, () -> r.createPipeline("fold-constants{max=1}")).getMessage());
-        assertEquals(4, r.summaries().size());
+        assertEquals(5, r.summaries().size());
         assertThrows(IllegalArgumentException.class, () -> r.register("dce", o -> new DeadCodeElimination()));
     }
 
@@ -114,7 +114,7 @@ class PassManagerTest {
         // fold-constants folds Shape but leaves dead ops to dce.
         assertTrue(printed.get(0).contains("%s = ppc.constant()"), printed.get(0));
         IllegalArgumentException typo = assertThrows(IllegalArgumentException.class, () -> PassManager.parse("dce").printIrAfter(Set.of("fold-constant"), s -> {}));
-        assertEquals("--print-ir-after: unknown pass 'fold-constant'; known passes: cse, dce, fold-constants, specialize-shapes (or all)", typo.getMessage());
+        assertEquals("--print-ir-after: unknown pass 'fold-constant'; known passes: cse, dce, fold-constants, fuse-elementwise, specialize-shapes (or all)", typo.getMessage());
         List<String> all = new ArrayList<>();
         PassManager.parse("fold-constants,dce").printIrAfter(Set.of(PassManager.ALL_PASSES), all::add).run(IrParser.parse(MODEL));
         assertEquals(2, all.size());

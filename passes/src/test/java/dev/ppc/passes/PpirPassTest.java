@@ -14,7 +14,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs passes/src/test/resources/ppir: each case is parsed, run through the pipeline on its
+ * Runs passes/src/test/resources/ppir/cleanup and .../fusion: each case is parsed, run through the pipeline on its
  * {@code // RUN:} line (verified after every pass, with each pass's "no change" claims checked),
  * printed, and matched against its CHECK lines. Every case also checks that the printed result
  * parses back to the same text and that running the pipeline a second time changes nothing and
@@ -24,6 +24,11 @@ class PpirPassTest {
     @TestFactory
     Stream<DynamicTest> ppirFiles() throws IOException {
         return PpirTestFile.tests(Path.of("src/test/resources/ppir/cleanup"), PpirPassTest::runPipeline);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> fusionFiles() throws IOException {
+        return PpirTestFile.tests(Path.of("src/test/resources/ppir/fusion"), PpirPassTest::runPipeline);
     }
 
     static String runPipeline(String pipeline, String text) {

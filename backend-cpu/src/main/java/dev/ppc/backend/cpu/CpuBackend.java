@@ -7,12 +7,26 @@ import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
 import java.util.SortedSet;
+import dev.ppc.passes.FuseElementwise;
+import dev.ppc.passes.PassManager;
+import dev.ppc.passes.partition.StageModules;
 
 /**
  * The CPU backend: each op becomes a kernel from {@code dev.ppc.backend.cpu.kernels}, tensors live
  * off-heap in one planned arena per stage, GEMMs go through OpenBLAS.
+ *
+ * <p>Before binding kernels, {@link #compile} runs {@code fuse-elementwise} on its own copy of the
+ * stage, so that chains of element-wise ops (GELU, the attention mask, bias and residual adds)
+ * run as one generated kernel each; the caller's module is not changed, and the IR that bundles
+ * store and export stays plain ONNX. Batched MatMuls also read and write through strides where
+ * that saves the Split/Reshape/Transpose copies around them (see {@code MatMulViews}). Setting
+ * the system property {@value #FUSE_PROPERTY} to {@code false} turns both off, so that every op
+ * runs as its own kernel (to compare or to debug; the results are bitwise the same).
  */
 public final class CpuBackend implements Backend {
+    /** System property that turns fusion (element-wise chains, strided MatMuls) off when set to {@code false}. */
+    public static final String FUSE_PROPERTY = "ppc.cpu.fuse";
+
     @Override
     public String name() { return "cpu"; }
 
@@ -28,6 +42,18 @@ public final class CpuBackend implements Backend {
 
     @Override
     public ExecutableStage compile(Module module, Function function, StageOptions options) {
-        return new CpuExecutableStage(module, function, options);
+        return compile(module, function, options, !"false".equals(System.getProperty(FUSE_PROPERTY)));
+    }
+
+    /** Compiles with fusion on or off, whatever the system property says (for tests). */
+    static ExecutableStage compile(Module module, Function function, StageOptions options, boolean fuse) {
+        if (!fuse) return new CpuExecutableStage(module, function, options, false);
+        Module copy = new Module(module.name());
+        module.opsetImports().forEach(copy::setOpset);
+        module.constants().values().forEach(copy::putConstant);
+        Function f = StageModules.copy(function, function.name());
+        copy.addFunction(f);
+        PassManager.parse(FuseElementwise.NAME).run(copy);
+        return new CpuExecutableStage(copy, f, options, true);
     }
 }

@@ -5,13 +5,17 @@ import dev.ppc.backend.ExecutionException;
 import dev.ppc.backend.Port;
 import dev.ppc.backend.StageOptions;
 import dev.ppc.backend.Tensor;
+import dev.ppc.backend.cpu.kernels.Fused;
 import dev.ppc.backend.cpu.kernels.Kernel;
+import dev.ppc.backend.cpu.kernels.Parallel;
+import dev.ppc.backend.cpu.kernels.ParallelKernel;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorType;
 import dev.ppc.ir.Value;
+import dev.ppc.ir.schema.FusedProgram;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -26,6 +30,11 @@ import java.util.Map;
  * in one of four places: an input port, a preloaded constant, the caller's output tensor (the
  * producing kernel writes there directly), or a slot of one arena planned by liveness so that a
  * run allocates nothing. Shape-only ops are views of their operand's storage.
+ *
+ * <p>With {@code threads > 1} the stage owns a {@link Parallel} pool of that many threads (the
+ * caller included) and hands it to every kernel that can split its work ({@link ParallelKernel}:
+ * GEMMs, fused element-wise kernels, Softmax, LayerNorm, Transpose, Split, binary arithmetic);
+ * results have the same bits with any thread count. OpenBLAS is kept at one thread.
  */
 final class CpuExecutableStage implements ExecutableStage {
     private enum Storage { INPUT, CONSTANT, OUTPUT, ARENA, VIEW }
@@ -46,10 +55,13 @@ final class CpuExecutableStage implements ExecutableStage {
     private final ByteBuffer arena;
     private final long arenaBytes;
     private final int threads;
+    /** The stage's worker pool when it runs on more than one thread, else null. */
+    private final Parallel parallel;
     private final long[] stepNanos;
     private boolean closed;
 
-    CpuExecutableStage(Module module, Function f, StageOptions options) {
+    /** @param stridedMatMuls whether batched MatMuls may absorb the copies around them ({@link MatMulViews}) */
+    CpuExecutableStage(Module module, Function f, StageOptions options, boolean stridedMatMuls) {
         this.threads = options.threads();
         Map<Value, Integer> slotOf = new IdentityHashMap<>();
         List<Value> values = new ArrayList<>();
@@ -80,7 +92,11 @@ final class CpuExecutableStage implements ExecutableStage {
         }
         List<Op> kernelOps = new ArrayList<>();
         Map<Op, KernelBinder.Binding> bindings = new IdentityHashMap<>();
+        // Attention's head split/merge: MatMuls that read and write through strides make the
+        // Split, Reshape and Transpose copies around them unnecessary; those ops get no step.
+        MatMulViews.Plan strided = stridedMatMuls ? MatMulViews.plan(f) : new MatMulViews.Plan(Map.of(), java.util.Set.of());
         for (Op op : f.ops()) {
+            if (strided.skipped().contains(op)) continue;
             if (op.is("ppc", "recv")) {
                 int s = slotOf.get(op.result());
                 storage[s] = Storage.INPUT;
@@ -96,7 +112,9 @@ final class CpuExecutableStage implements ExecutableStage {
                 if (c == null || !c.data().hasData()) throw IrException.at(op, "constant @" + op.stringAttr("name", "") + " has no data");
                 slots[s] = CpuTensors.fromData(c.data());
             } else {
-                KernelBinder.Binding b = KernelBinder.bind(op, module);
+                MatMulViews.Absorbed sm = strided.matmuls().get(op);
+                KernelBinder.Binding b = sm == null ? KernelBinder.bind(op, module)
+                        : KernelBinder.Binding.rerouted(sm.kernel(), List.of(sm.aRoot(), sm.bRoot()), List.of(sm.target()));
                 bindings.put(op, b);
                 kernelOps.add(op);
                 if (b.view()) {
@@ -127,7 +145,8 @@ final class CpuExecutableStage implements ExecutableStage {
         Arrays.fill(first, -1);
         for (int step = 0; step < numSteps; step++) {
             Op op = kernelOps.get(step);
-            for (Value r : op.results()) {
+            KernelBinder.Binding binding = bindings.get(op);
+            for (Value r : binding.view() ? op.results() : binding.outputs(op)) {
                 int s = slotOf.get(r);
                 if (storage[s] == null) {
                     storage[s] = Storage.ARENA;
@@ -135,7 +154,7 @@ final class CpuExecutableStage implements ExecutableStage {
                     last[s] = step;
                 }
             }
-            for (Value v : op.operands()) {
+            for (Value v : binding.view() ? op.operands() : binding.inputs(op)) {
                 if (v == null) continue;
                 int s = rootSlot(slotOf.get(v));
                 if (storage[s] == Storage.ARENA) last[s] = Math.max(last[s], step);
@@ -173,24 +192,39 @@ final class CpuExecutableStage implements ExecutableStage {
         for (Op op : kernelOps) {
             KernelBinder.Binding b = bindings.get(op);
             if (b.view()) continue;
-            int[] in = new int[b.runtimeOperands().length];
+            List<Value> reads = b.inputs(op), writes = b.outputs(op);
+            int[] in = new int[reads.size()];
             for (int i = 0; i < in.length; i++) {
-                Value v = op.operand(b.runtimeOperands()[i]);
+                Value v = reads.get(i);
                 in[i] = v == null ? -1 : slotOf.get(v);
             }
-            int[] out = new int[op.results().size()];
-            for (int i = 0; i < out.length; i++) out[i] = slotOf.get(op.result(i));
+            int[] out = new int[writes.size()];
+            for (int i = 0; i < out.length; i++) out[i] = slotOf.get(writes.get(i));
             steps.add(new Step(op, b.kernel(), in, out, new Tensor[in.length], new Tensor[out.length]));
         }
         stepNanos = options.profile() ? new long[steps.size()] : null;
+        // More than one thread: kernels that can split their work share one pool for the stage's
+        // lifetime, GEMMs included (OpenBLAS itself then runs single-threaded, see run()).
+        parallel = threads > 1 ? new Parallel(threads) : null;
+        if (parallel != null) {
+            for (Step st : steps) if (st.kernel() instanceof ParallelKernel pk) pk.useParallel(parallel);
+        }
     }
 
     @Override
     public Map<String, Long> profileNanos() {
         if (stepNanos == null) return Map.of();
         Map<String, Long> byOp = new java.util.TreeMap<>();
-        for (int i = 0; i < steps.size(); i++) byOp.merge(steps.get(i).op().qualifiedName(), stepNanos[i], Long::sum);
+        for (int i = 0; i < steps.size(); i++) byOp.merge(profileKey(steps.get(i)), stepNanos[i], Long::sum);
         return byOp;
+    }
+
+    /** The op's name; a fused op also lists the kinds of op it fused, e.g. {@code ppc.fused(Add,Mul,Pow,Tanh)}. */
+    private static String profileKey(Step step) {
+        if (!(step.kernel() instanceof Fused f)) return step.op().qualifiedName();
+        StringBuilder sb = new StringBuilder("ppc.fused(");
+        for (FusedProgram.Kind k : f.program().kinds()) sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : ",").append(k.onnxName());
+        return sb.append(')').toString();
     }
 
     private static void addValue(Value v, Map<Value, Integer> slotOf, List<Value> values) {
@@ -214,7 +248,9 @@ final class CpuExecutableStage implements ExecutableStage {
         if (closed) throw new IllegalStateException("stage is closed");
         checkPorts("input", inputs, in);
         checkPorts("output", outputs, out);
-        if (Blas.threads() != threads) Blas.setThreads(threads);
+        // The stage's pool does the parallel work; OpenBLAS's own threads would spin after every
+        // GEMM and compete with the pool for the same cores.
+        if (Blas.threads() != 1) Blas.setThreads(1);
         for (int s = 0; s < storage.length; s++) {
             if (storage[s] == Storage.INPUT) slots[s] = in[portOf[s]];
             else if (storage[s] == Storage.OUTPUT) slots[s] = out[portOf[s]];
@@ -264,6 +300,7 @@ final class CpuExecutableStage implements ExecutableStage {
     @Override
     public void close() {
         closed = true;
+        if (parallel != null) parallel.close();
         Arrays.fill(slots, null);
     }
 

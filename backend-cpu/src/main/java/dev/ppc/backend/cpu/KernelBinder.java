@@ -10,6 +10,7 @@ import dev.ppc.backend.cpu.kernels.ConstantOfShape;
 import dev.ppc.backend.cpu.kernels.CumSum;
 import dev.ppc.backend.cpu.kernels.Einsum;
 import dev.ppc.backend.cpu.kernels.Expand;
+import dev.ppc.backend.cpu.kernels.Fused;
 import dev.ppc.backend.cpu.kernels.Gather;
 import dev.ppc.backend.cpu.kernels.Gemm;
 import dev.ppc.backend.cpu.kernels.Kernel;
@@ -31,8 +32,11 @@ import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorData;
 import dev.ppc.ir.Value;
+import dev.ppc.ir.schema.FusedProgram;
 import dev.ppc.ir.schema.OpSchemas;
 import java.util.Collections;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
@@ -46,11 +50,28 @@ import java.util.TreeSet;
  * no copy.
  */
 final class KernelBinder {
-    /** How one op executes: a kernel fed with the listed operands, or a view of operand 0. */
-    record Binding(Kernel kernel, int[] runtimeOperands, boolean view) {
-        static Binding kernel(Kernel k, int... operands) { return new Binding(k, operands, false); }
+    /**
+     * How one op executes: a kernel fed with the listed operands, or a view of operand 0; or a
+     * kernel that reads and writes other values than the op's own ({@link #rerouted}).
+     */
+    record Binding(Kernel kernel, int[] runtimeOperands, boolean view, List<Value> reads, List<Value> writes) {
+        static Binding kernel(Kernel k, int... operands) { return new Binding(k, operands, false, null, null); }
 
-        static Binding viewOfFirstOperand() { return new Binding(null, new int[] {0}, true); }
+        static Binding viewOfFirstOperand() { return new Binding(null, new int[] {0}, true, null, null); }
+
+        /** A kernel that reads {@code reads} and writes {@code writes} (a MatMul on strided views, see {@link MatMulViews}). */
+        static Binding rerouted(Kernel k, List<Value> reads, List<Value> writes) { return new Binding(k, null, false, reads, writes); }
+
+        /** The values the kernel reads, in its input order (null entries for absent optional inputs). */
+        List<Value> inputs(Op op) {
+            if (reads != null) return reads;
+            List<Value> in = new ArrayList<>(runtimeOperands.length);
+            for (int i : runtimeOperands) in.add(op.operand(i));
+            return in;
+        }
+
+        /** The values the kernel writes, in its output order. */
+        List<Value> outputs(Op op) { return writes != null ? writes : op.results(); }
     }
 
     private static final Map<String, Binary.Op> BINARY = Map.ofEntries(
@@ -96,7 +117,7 @@ final class KernelBinder {
 
     /** Why {@code op} cannot run on the CPU backend, or {@code null} when it can. */
     static String unsupportedReason(Op op) {
-        if (op.is("ppc", "constant") || op.is("ppc", "send") || op.is("ppc", "recv")) return null;
+        if (op.is("ppc", "constant") || op.is("ppc", "send") || op.is("ppc", "recv") || op.is("ppc", "fused")) return null;
         if (!op.domain().isEmpty() || !isKnown(op.name())) return "the CPU backend has no kernel for " + op.qualifiedName();
         return null;
     }
@@ -120,6 +141,15 @@ final class KernelBinder {
     private static Binding bindChecked(Op op, Module m) {
         String n = op.name();
         int opset = m.opset("");
+        if (op.is("ppc", "fused")) {
+            long[][] shapes = new long[op.numOperands()][];
+            int[] idx = new int[op.numOperands()];
+            for (int i = 0; i < shapes.length; i++) {
+                shapes[i] = shape(op, i);
+                idx[i] = i;
+            }
+            return Binding.kernel(new Fused(FusedProgram.parse(op.stringAttr("expr", "")), shapes), idx);
+        }
         if (VIEWS.contains(n)) return Binding.viewOfFirstOperand();
         if (n.equals("Dropout")) return bindDropout(op, m, opset);
         if (F32_ONLY.contains(n)) {

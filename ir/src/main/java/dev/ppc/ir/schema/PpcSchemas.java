@@ -13,7 +13,9 @@ import java.util.List;
  * ppc's own ops. {@code ppc.constant} names an entry of the module's constant table.
  * {@code ppc.send} and {@code ppc.recv} are the two ends of a pipeline channel: the sender stage
  * hands its operand to channel {@code channel}; the receiver produces a value of type
- * {@code type} (given by the channel's declared dtype and shape attributes).
+ * {@code type} (given by the channel's declared dtype and shape attributes). {@code ppc.fused} is
+ * a chain of element-wise ops evaluated in one pass; its {@code expr} attribute holds the program
+ * (see {@link FusedProgram}), and backends that fuse put it there.
  */
 final class PpcSchemas {
     private PpcSchemas() {}
@@ -25,6 +27,7 @@ final class PpcSchemas {
                 .infer(ctx -> List.of()));
         add(define("ppc", "recv").inputs(0, 0).requiredAttr("channel", INT).requiredAttr("src", INT)
                 .infer(ctx -> List.of()));
+        add(define("ppc", "fused").inputs(1, OpSchema.VARIADIC).requiredAttr("expr", STRING).infer(FusedProgram::infer));
     }
 
     /** Whether results of this op take their type from outside the schema (constants, receives). */

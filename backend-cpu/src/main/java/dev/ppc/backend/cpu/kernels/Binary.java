@@ -19,7 +19,7 @@ import java.nio.LongBuffer;
  * through a generic loop, since they carry indices, shapes and masks rather than bulk data.
  * Integer Div truncates toward zero, as in C (and ONNX Runtime); integer overflow wraps.
  */
-public final class Binary extends AbstractKernel {
+public final class Binary extends AbstractKernel implements ParallelKernel {
     /** The supported ops, named as in ONNX. */
     public enum Op {
         ADD, SUB, MUL, DIV, POW, MIN, MAX,
@@ -40,6 +40,9 @@ public final class Binary extends AbstractKernel {
     private final DType type;
     private final DType exponentType;
     private final BroadcastPlan plan;
+    private Parallel parallel;
+    private FloatBuffer runA, runB, runC;
+    private final Parallel.Task floatChunk = this::floatChunk;
 
     /** A kernel for {@code op} on two inputs of dtype {@code type}. */
     public Binary(Op op, DType type, long[] aShape, long[] bShape) {
@@ -84,6 +87,9 @@ public final class Binary extends AbstractKernel {
     }
 
     @Override
+    public void useParallel(Parallel p) { this.parallel = p; }
+
+    @Override
     public void run(Tensor[] inputs, Tensor[] outputs) {
         check(inputs, outputs);
         compute(inputs[0], inputs[1], outputs[0]);
@@ -106,23 +112,46 @@ public final class Binary extends AbstractKernel {
     }
 
     private void floatLoop(FloatBuffer a, FloatBuffer b, FloatBuffer c) {
+        if (parallel == null) {
+            floatRange(a, b, c, 0, plan.total);
+            return;
+        }
+        runA = a;
+        runB = b;
+        runC = c;
+        // Element ranges; every element is computed by the same loop as in a serial run.
+        parallel.forRange(plan.total, 16384, floatChunk);
+        runA = runB = runC = null;
+    }
+
+    private void floatChunk(int worker, int from, int to) {
+        floatRange(runA, runB, runC, from, to);
+    }
+
+    /** Output elements {@code [from, to)}: the rows' inner loops, cut at the range's ends. */
+    private void floatRange(FloatBuffer a, FloatBuffer b, FloatBuffer c, int from, int to) {
         int as = plan.innerStride[0];
         int bs = plan.innerStride[1];
         int n = plan.inner;
-        for (int r = 0; r < plan.rows; r++) {
-            int ao = plan.offset(0, r);
-            int bo = plan.offset(1, r);
-            int co = r * n;
+        if (n == 0) return;
+        int r = from / n;
+        int col = from - r * n;
+        for (int e = from; e < to; r++, col = 0) {
+            int len = Math.min(n - col, to - e);
+            int ao = plan.offset(0, r) + col * as;
+            int bo = plan.offset(1, r) + col * bs;
+            int co = e;
             switch (op) {
-                case ADD: FloatBinaryLoops.add(a, ao, as, b, bo, bs, c, co, n); break;
-                case SUB: FloatBinaryLoops.sub(a, ao, as, b, bo, bs, c, co, n); break;
-                case MUL: FloatBinaryLoops.mul(a, ao, as, b, bo, bs, c, co, n); break;
-                case DIV: FloatBinaryLoops.div(a, ao, as, b, bo, bs, c, co, n); break;
-                case POW: FloatBinaryLoops.pow(a, ao, as, b, bo, bs, c, co, n); break;
-                case MIN: FloatBinaryLoops.min(a, ao, as, b, bo, bs, c, co, n); break;
-                case MAX: FloatBinaryLoops.max(a, ao, as, b, bo, bs, c, co, n); break;
+                case ADD: FloatBinaryLoops.add(a, ao, as, b, bo, bs, c, co, len); break;
+                case SUB: FloatBinaryLoops.sub(a, ao, as, b, bo, bs, c, co, len); break;
+                case MUL: FloatBinaryLoops.mul(a, ao, as, b, bo, bs, c, co, len); break;
+                case DIV: FloatBinaryLoops.div(a, ao, as, b, bo, bs, c, co, len); break;
+                case POW: FloatBinaryLoops.pow(a, ao, as, b, bo, bs, c, co, len); break;
+                case MIN: FloatBinaryLoops.min(a, ao, as, b, bo, bs, c, co, len); break;
+                case MAX: FloatBinaryLoops.max(a, ao, as, b, bo, bs, c, co, len); break;
                 default: throw new IllegalStateException(op.name());
             }
+            e += len;
         }
     }
 

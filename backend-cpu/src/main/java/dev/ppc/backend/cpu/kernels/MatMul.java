@@ -17,8 +17,16 @@ import org.bytedeco.javacpp.FloatPointer;
  * whole product is one GEMM of {@code [batch*M, K] x [K, N]}, which is what OpenBLAS runs
  * fastest. Otherwise there is one GEMM per output batch, with broadcast operands re-read at
  * offset 0 along their broadcast dims.
+ *
+ * <p>With a {@link Parallel} pool, OpenBLAS stays single-threaded and the product is split over
+ * the pool: the folded GEMM by row blocks of A and C, the batched form by batches. OpenBLAS's own
+ * threads (which spin after each call, competing with the pool for the cores) are never started.
+ * Row blocks start at multiples of {@link #ROW_BLOCK} rows: OpenBLAS's SGEMM kernels compute rows
+ * in groups (24 rows for Haswell, 16 for SkylakeX and Cooperlake) and the leftover rows of a call
+ * by other code paths that round differently, so only splits at multiples of the group size give
+ * the same bits as one call. Each batch of the batched form is one call either way.
  */
-public final class MatMul extends AbstractKernel {
+public final class MatMul extends AbstractKernel implements ParallelKernel {
     private final int m;
     private final int n;
     private final int k;
@@ -27,6 +35,14 @@ public final class MatMul extends AbstractKernel {
     private final int[] aBatchStrides;
     private final int[] bBatchStrides;
     private final boolean folded;
+    private Parallel parallel;
+    private Tensor runA, runB, runC;
+    private final Parallel.Task rowChunk = this::rowBlocks;
+    private final Parallel.Task batchChunk = this::batchRange;
+    /** Rows per unit of a parallel split: a multiple of every SGEMM kernel's row group (see above). */
+    static final int ROW_BLOCK = 48;
+    /** Smallest share of work worth handing to another thread, in multiply-adds. */
+    private static final long GRAIN_FLOPS = 1L << 18;
 
     public MatMul(long[] aShape, long[] bShape) {
         super("MatMul");
@@ -84,20 +100,54 @@ public final class MatMul extends AbstractKernel {
     }
 
     @Override
+    public void useParallel(Parallel p) { this.parallel = p; }
+
+    @Override
     public void run(Tensor[] inputs, Tensor[] outputs) {
         check(inputs, outputs);
-        FloatPointer a = Blas.pointer(inputs[0]);
-        FloatPointer b = Blas.pointer(inputs[1]);
-        FloatPointer c = Blas.pointer(outputs[0]);
+        runA = inputs[0];
+        runB = inputs[1];
+        runC = outputs[0];
+        try {
+            if (folded) {
+                int rows = batches * m;
+                long perBlock = (long) ROW_BLOCK * n * k;
+                int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
+                if (parallel == null || blocks < 2) rowBlock(0, 0, rows);
+                else parallel.forRange(blocks, (int) Math.max(1, GRAIN_FLOPS / Math.max(perBlock, 1)), rowChunk);
+            } else {
+                long perBatch = (long) m * n * k;
+                if (parallel == null) batchRange(0, 0, batches);
+                else parallel.forRange(batches, (int) Math.max(1, GRAIN_FLOPS / Math.max(perBatch, 1)), batchChunk);
+            }
+        } finally {
+            runA = runB = runC = null;
+        }
+    }
+
+    /** Row blocks {@code [b0, b1)} of {@link #ROW_BLOCK} rows of the folded product. */
+    private void rowBlocks(int worker, int b0, int b1) {
+        rowBlock(worker, b0 * ROW_BLOCK, Math.min(b1 * ROW_BLOCK, batches * m));
+    }
+
+    /** Rows {@code [r0, r1)} of the folded product (A's batch folded into M). */
+    private void rowBlock(int worker, int r0, int r1) {
+        if (r1 <= r0) return;
+        int lda = Math.max(k, 1), ldb = Math.max(n, 1), ldc = Math.max(n, 1);
+        Blas.sgemm(false, false, r1 - r0, n, k, 1f, Blas.pointer(runA), (long) r0 * lda, lda, Blas.pointer(runB), 0, ldb,
+                0f, Blas.pointer(runC), (long) r0 * ldc, ldc);
+    }
+
+    /** Batches {@code [t0, t1)} of the batched product, one GEMM each. */
+    private void batchRange(int worker, int t0, int t1) {
+        FloatPointer a = Blas.pointer(runA);
+        FloatPointer b = Blas.pointer(runB);
+        FloatPointer c = Blas.pointer(runC);
         int lda = Math.max(k, 1);
         int ldb = Math.max(n, 1);
         int ldc = Math.max(n, 1);
-        if (folded) {
-            Blas.sgemm(false, false, batches * m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, ldc);
-            return;
-        }
         long mn = (long) m * n;
-        for (int t = 0; t < batches; t++) {
+        for (int t = t0; t < t1; t++) {
             long ao = 0;
             long bo = 0;
             int rem = t;

@@ -11,10 +11,13 @@ import java.nio.ByteBuffer;
  * (which must add up to the axis length). The inverse of {@link Concat}, with the same bulk
  * block copies. Outputs the graph does not use may be {@code null} (any of them, the first too).
  */
-public final class Split extends AbstractKernel {
+public final class Split extends AbstractKernel implements ParallelKernel {
     private final int outer;
     private final int[] blockBytes;
     private final int rowBytes;
+    private Parallel parallel;
+    private Tensor[] runIn, runOut;
+    private final Parallel.Task outerChunk = this::outerRange;
 
     public Split(DType type, long[] shape, long axis, long[] sizes) {
         super("Split");
@@ -67,15 +70,27 @@ public final class Split extends AbstractKernel {
     }
 
     @Override
+    public void useParallel(Parallel p) { this.parallel = p; }
+
+    @Override
     public void run(Tensor[] inputs, Tensor[] outputs) {
         check(inputs, outputs);
-        ByteBuffer src = inputs[0].data();
-        for (int o = 0; o < outer; o++) {
+        runIn = inputs;
+        runOut = outputs;
+        if (parallel != null) parallel.forRange(outer, Math.max(1, 65536 / Math.max(rowBytes, 1)), outerChunk);
+        else outerRange(0, 0, outer);
+        runIn = runOut = null;
+    }
+
+    /** Rows {@code [from, to)} of the dims before the axis: each row's pieces go to the outputs. */
+    private void outerRange(int worker, int from, int to) {
+        ByteBuffer src = runIn[0].data();
+        for (int o = from; o < to; o++) {
             int s = o * rowBytes;
             for (int k = 0; k < blockBytes.length; k++) {
                 int n = blockBytes[k];
-                if (k < outputs.length && outputs[k] != null && n > 0) {
-                    outputs[k].data().put(o * n, src, s, n);
+                if (k < runOut.length && runOut[k] != null && n > 0) {
+                    runOut[k].data().put(o * n, src, s, n);
                 }
                 s += n;
             }

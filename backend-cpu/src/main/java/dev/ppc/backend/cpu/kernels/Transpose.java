@@ -3,6 +3,7 @@ package dev.ppc.backend.cpu.kernels;
 import dev.ppc.backend.Shapes;
 import dev.ppc.backend.Tensor;
 import dev.ppc.ir.DType;
+import java.nio.ByteBuffer;
 
 /**
  * ONNX Transpose for any dtype: {@code out.shape[i] = in.shape[perm[i]]}; without {@code perm}
@@ -10,8 +11,11 @@ import dev.ppc.ir.DType;
  * picks a bulk copy when the last dim stays last (e.g. {@code [B,S,H,D] -> [B,H,S,D]}), a
  * cache-blocked swap when the last two dims trade places, and a strided loop otherwise.
  */
-public final class Transpose extends AbstractKernel {
+public final class Transpose extends AbstractKernel implements ParallelKernel {
     private final StridedCopy copy;
+    private Parallel parallel;
+    private ByteBuffer runSrc, runDst;
+    private final Parallel.Task blockChunk = this::blocks;
 
     /**
      * @param perm the permutation, or {@code null} for the reversal
@@ -61,8 +65,22 @@ public final class Transpose extends AbstractKernel {
     }
 
     @Override
+    public void useParallel(Parallel p) { this.parallel = p; }
+
+    @Override
     public void run(Tensor[] inputs, Tensor[] outputs) {
         check(inputs, outputs);
-        copy.copy(inputs[0].data(), 0, outputs[0].data(), 0);
+        if (parallel == null) {
+            copy.copy(inputs[0].data(), 0, outputs[0].data(), 0);
+            return;
+        }
+        runSrc = inputs[0].data();
+        runDst = outputs[0].data();
+        parallel.forRange(copy.blocks(), Math.max(1, 16384 / Math.max(copy.blockElements(), 1)), blockChunk);
+        runSrc = runDst = null;
+    }
+
+    private void blocks(int worker, int from, int to) {
+        copy.copyBlocks(runSrc, 0, runDst, 0, from, to);
     }
 }
