@@ -27,7 +27,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "OUT.npz", description = "write the outputs here")
     Path output;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "threads per stage (OpenBLAS), default 1")
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "threads per stage (a worker pool that splits GEMMs and element-wise kernels), default 1")
     int threads;
 
     @Option(names = "--microbatches", paramLabel = "M", description = "microbatches per batch (bundles; default: the bundle's)")

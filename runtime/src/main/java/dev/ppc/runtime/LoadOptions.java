@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * How to load a bundle into a {@link Pipeline}.
  *
- * @param threadsPerCore OpenBLAS threads each stage uses (1 when each core is its own worker)
+ * @param threadsPerCore threads each stage's kernels use (1 when each core is its own worker)
  * @param microbatches   microbatches per batch, or null for the bundle's own count; the stages
  *                       were compiled for one microbatch's shape, so a batch is m times that
  * @param pipeline       watchdog and shutdown timeouts

@@ -47,7 +47,7 @@ public final class Softmax extends AbstractKernel implements ParallelKernel {
         this.n = Shapes.toInt(shape[a], "dimension");
         this.inner = Shapes.toInt(in, "dimension");
         boolean rows = inner == 1 && !log;
-        // Several short rows share one pass of each loop: loop set-up is amortized over 512 elements.
+        // Several short rows share one pass of each loop: loop set-up is amortized over a tile.
         this.rowsPerBlock = rows ? Math.max(1, Math.min(outer, Fused.TILE / Math.max(n, 1))) : 1;
         this.rowF = rows ? new float[][] {new float[rowsPerBlock * n]} : null;
         this.rowD = rows ? new double[][] {new double[rowsPerBlock * n]} : null;

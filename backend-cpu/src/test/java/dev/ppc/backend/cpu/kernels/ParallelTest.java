@@ -2,7 +2,6 @@ package dev.ppc.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ppc.backend.Tensor;
 import dev.ppc.backend.cpu.Blas;
