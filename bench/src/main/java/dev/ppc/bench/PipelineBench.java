@@ -31,7 +31,8 @@ import java.util.Map;
  * same process, runs alternating. Reports throughput (samples/s), the speed-up, the measured
  * bubble, and the bubble the schedule simulator predicts from the measured per-stage F costs.
  *
- * <p>Usage: {@code PipelineBench MODEL_DIR [cuts=4] [microbatches=8] [iterations=20]}.
+ * <p>Usage: {@code PipelineBench MODEL_DIR [cuts=4] [microbatches=8] [iterations=20] [batch]}; a
+ * batch larger than the committed inputs' repeats their rows.
  */
 public final class PipelineBench {
     private PipelineBench() {}
@@ -43,8 +44,10 @@ public final class PipelineBench {
         int iterations = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         Path model = dir.resolve("model.onnx");
         Map<String, Tensor> inputs = Npz.read(dir.resolve("inputs.npz"));
+        if (args.length > 4) inputs = repeatRows(inputs, Integer.parseInt(args[4]));
         Map<String, long[]> full = new LinkedHashMap<>(), micro = new LinkedHashMap<>();
-        inputs.forEach((k, v) -> {
+        final Map<String, Tensor> batchInputs = inputs;
+        batchInputs.forEach((k, v) -> {
             full.put(k, v.shape());
             long[] s = v.shape();
             s[0] /= m;
@@ -128,6 +131,29 @@ public final class PipelineBench {
         };
         SimulationResult r = ScheduleSimulator.simulate(pipe.spec().schedule(), model);
         return r.bubble().toDouble();
+    }
+
+    /** Inputs with {@code batch} rows: the given rows repeated in order. */
+    static Map<String, Tensor> repeatRows(Map<String, Tensor> inputs, int batch) {
+        Map<String, Tensor> r = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+            Tensor t = e.getValue();
+            long[] s = t.shape();
+            long rowBytes = t.byteSize() / s[0];
+            s[0] = batch;
+            Tensor out = Tensor.allocate(t.dtype(), s);
+            for (int i = 0; i < batch; i++) {
+                java.nio.ByteBuffer src = t.data().duplicate();
+                src.clear();
+                src.position((int) (rowBytes * (i % t.shape()[0]))).limit((int) (rowBytes * (i % t.shape()[0] + 1)));
+                java.nio.ByteBuffer dst = out.data().duplicate();
+                dst.clear();
+                dst.position((int) (rowBytes * i));
+                dst.put(src);
+            }
+            r.put(e.getKey(), out);
+        }
+        return r;
     }
 
     /** Rows {@code [k*n/m, (k+1)*n/m)} of {@code t}'s axis 0, as a new tensor. */
