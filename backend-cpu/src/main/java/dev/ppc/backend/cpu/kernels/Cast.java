@@ -1,5 +1,6 @@
 package dev.ppc.backend.cpu.kernels;
 
+import dev.ppc.ir.HalfFloats;
 import dev.ppc.backend.Shapes;
 import dev.ppc.backend.Tensor;
 import dev.ppc.ir.DType;

@@ -1,4 +1,4 @@
-package dev.ppc.backend.cpu.kernels;
+package dev.ppc.ir;
 
 /**
  * Conversions between {@code float} and the two 16-bit float formats ONNX uses: IEEE 754
