@@ -29,8 +29,9 @@ final class BundleCommands {
         return emit.equals("json") ? new String(s.toJson(), StandardCharsets.UTF_8) + "\n" : s.toText();
     }
 
-    static Map<String, Tensor> run(Path bundle, Map<String, Tensor> inputs, int threads, Integer microbatches, Path trace, PrintWriter out) {
-        LoadOptions options = LoadOptions.defaults().withThreadsPerCore(threads).withMicrobatches(microbatches);
+    static Map<String, Tensor> run(Path bundle, Map<String, Tensor> inputs, int threads, Integer microbatches, Integer cores,
+                                   Path trace, PrintWriter out) {
+        LoadOptions options = LoadOptions.defaults().withThreadsPerCore(threads).withMicrobatches(microbatches).withCores(cores);
         try (Pipeline pipeline = Pipeline.load(bundle, options)) {
             Map<String, Tensor> result = pipeline.run(inputs);
             RunStats stats = pipeline.lastRunStats();

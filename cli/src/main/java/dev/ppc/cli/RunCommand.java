@@ -33,6 +33,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--microbatches", paramLabel = "M", description = "microbatches per batch (bundles; default: the bundle's)")
     Integer microbatches;
 
+    @Option(names = "--cores", paramLabel = "N", description = "worker cores for a bundle (default: one per stage); stage s runs on core s mod N")
+    Integer cores;
+
     @Option(names = "--trace", paramLabel = "T.json", description = "write a Chrome-trace/Perfetto JSON of the execution (bundles)")
     Path trace;
 
@@ -40,13 +43,16 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         if (threads < 1) throw new UserError("--threads " + threads + ": must be at least 1");
         if (microbatches != null && microbatches < 1) throw new UserError("--microbatches " + microbatches + ": must be at least 1");
+        if (cores != null && cores < 1) throw new UserError("--cores " + cores + ": must be at least 1");
         Map<String, Tensor> in = InputFiles.read(inputs);
         var out = spec.commandLine().getOut();
         Map<String, Tensor> results;
         if (BundleCommands.isBundle(model)) {
-            results = BundleCommands.run(model, in, threads, microbatches, trace, out);
+            results = BundleCommands.run(model, in, threads, microbatches, cores, trace, out);
         } else {
-            if (microbatches != null || trace != null) throw new UserError("--microbatches and --trace apply to compiled bundles; compile the model with 'ppc compile' first");
+            if (microbatches != null || trace != null || cores != null) {
+                throw new UserError("--microbatches, --cores and --trace apply to compiled bundles; compile the model with 'ppc compile' first");
+            }
             results = SingleStageRun.run(model, in, threads, out);
         }
         for (Map.Entry<String, Tensor> e : results.entrySet()) out.println(OutputDigest.describe(e.getKey(), e.getValue()));

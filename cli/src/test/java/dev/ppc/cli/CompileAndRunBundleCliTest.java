@@ -124,4 +124,18 @@ class CompileAndRunBundleCliTest {
         Files.writeString(junk, "not a zip");
         CliRunner.run("run", junk.toString(), "--inputs", inputs).assertUserError("not a bundle directory or zip archive");
     }
+
+    @Test
+    void fourStagesOnTwoCoresGiveTheSameBits() throws IOException {
+        Path bundle = dir.resolve("four.ppc");
+        CliRunner.run("compile", mlp(), "--cuts", "1,2,3", "--input", "x=4x32", "--microbatches", "2", "-o", bundle.toString()).assertOk();
+        String inputs = FIXTURES.resolve("mlp/inputs.npz").toString();
+        Path a = dir.resolve("a.npz"), b = dir.resolve("b.npz");
+        CliRunner r = CliRunner.run("run", bundle.toString(), "--inputs", inputs, "--output", a.toString()).assertOk();
+        assertTrue(r.out().contains("4 stage(s) on 4 core(s)"), r.out());
+        r = CliRunner.run("run", bundle.toString(), "--inputs", inputs, "--cores", "2", "--output", b.toString()).assertOk();
+        assertTrue(r.out().contains("4 stage(s) on 2 core(s)"), r.out());
+        assertTrue(Tensor.bitwiseEqual(Npz.read(a).get("y"), Npz.read(b).get("y")));
+        CliRunner.run("run", bundle.toString(), "--inputs", inputs, "--cores", "3").assertUserError("use one of 1, 2, 4");
+    }
 }

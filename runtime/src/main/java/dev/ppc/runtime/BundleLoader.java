@@ -31,9 +31,16 @@ final class BundleLoader {
         BundleManifest manifest = bundle.manifest();
         if (manifest.batchAxis() != 0) throw new BundleException("bundle " + dir + ": batch axis " + manifest.batchAxis() + " is not supported (only 0)");
         int m = options.microbatches() == null ? manifest.microbatches() : options.microbatches();
-        Schedule schedule = m == manifest.microbatches() ? ScheduleJson.read(bundle.scheduleJson())
-                // Schedules are data derived from (kind, stages, microbatches); another count regenerates it.
-                : Schedules.generate(ScheduleKind.FORWARD, manifest.stages().size(), m, 1);
+        int stages = manifest.stages().size();
+        int cores = options.cores() == null ? stages : options.cores();
+        if (cores > stages || stages % cores != 0) {
+            throw new InputMismatchException("--cores " + cores + ": the bundle has " + stages + " stages, which run on a number of cores that divides "
+                    + stages + "; use one of " + divisors(stages));
+        }
+        Schedule schedule = m == manifest.microbatches() && cores == stages ? ScheduleJson.read(bundle.scheduleJson())
+                // Schedules are data derived from (kind, cores, microbatches, stages per core); other
+                // counts regenerate it: stage s then runs on core s mod cores.
+                : Schedules.generate(ScheduleKind.FORWARD, cores, m, stages / cores);
         Backend backend = Backend.find(manifest.target());
         PipelineSpec.Builder b = PipelineSpec.builder(schedule);
         for (BundleManifest.TensorSpec in : manifest.microbatchInputs()) b.input(in.name(), fullBatch(in.type(), m));
@@ -51,13 +58,19 @@ final class BundleLoader {
                 Module program = bundle.stages().get(k);
                 ExecutableStage exe = backend.compile(program, program.main(), new StageOptions(options.threadsPerCore(), false));
                 compiled.add(exe);
-                b.stage(StageSpec.fromPorts(k, manifest.stages().get(k).core(), exe));
+                b.stage(StageSpec.fromPorts(k, schedule.stageToCore(k), exe));
             }
             return b.build();
         } catch (RuntimeException e) {
             compiled.forEach(ExecutableStage::close);
             throw e;
         }
+    }
+
+    private static String divisors(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int d = 1; d <= n; d++) if (n % d == 0) sb.append(sb.length() == 0 ? "" : ", ").append(d);
+        return sb.toString();
     }
 
     /** The full-batch type of a microbatch type: axis 0 times m. */
