@@ -11,6 +11,7 @@ import dev.ppc.compiler.CompileOptions;
 import dev.ppc.compiler.ModelLoader;
 import dev.ppc.ir.Module;
 import dev.ppc.runtime.LoadOptions;
+import dev.ppc.runtime.MicrobatchSplitter;
 import dev.ppc.runtime.Pipeline;
 import dev.ppc.schedule.Action;
 import dev.ppc.schedule.ActionType;
@@ -69,10 +70,10 @@ public final class PipelineBench {
             for (int i = 0; i < in.length; i++) in[i] = inputs.get(ports.get(i).name());
             Tensor[] out = one.allocateOutputs();
             // The same microbatches through one stage, one after another: same shapes as the pipeline's.
-            Tensor[][] microIn = new Tensor[m][];
-            for (int k = 0; k < m; k++) {
-                microIn[k] = new Tensor[in.length];
-                for (int i = 0; i < in.length; i++) microIn[k][i] = slice(in[i], k, m);
+            Tensor[][] microIn = new Tensor[m][in.length];
+            for (int i = 0; i < in.length; i++) {
+                Tensor[] views = MicrobatchSplitter.split(in[i], m);
+                for (int k = 0; k < m; k++) microIn[k][i] = views[k];
             }
             Tensor[] microOut = oneMicro.allocateOutputs();
             for (int w = 0; w < 3; w++) {
@@ -153,20 +154,6 @@ public final class PipelineBench {
             }
             r.put(e.getKey(), out);
         }
-        return r;
-    }
-
-    /** Rows {@code [k*n/m, (k+1)*n/m)} of {@code t}'s axis 0, as a new tensor. */
-    static Tensor slice(Tensor t, int k, int m) {
-        long[] s = t.shape();
-        s[0] /= m;
-        Tensor r = Tensor.allocate(t.dtype(), s);
-        java.nio.ByteBuffer src = t.data().duplicate();
-        src.clear();
-        src.position((int) (r.byteSize() * k)).limit((int) (r.byteSize() * (k + 1)));
-        java.nio.ByteBuffer dst = r.data().duplicate();
-        dst.clear();
-        dst.put(src);
         return r;
     }
 

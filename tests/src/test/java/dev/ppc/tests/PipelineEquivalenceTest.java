@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ppc.backend.Backend;
+import dev.ppc.backend.ExecutableStage;
+import dev.ppc.backend.Port;
 import dev.ppc.backend.StageOptions;
 import dev.ppc.backend.Tensor;
 import dev.ppc.compiler.CompileOptions;
@@ -15,12 +17,12 @@ import dev.ppc.ir.TensorType;
 import dev.ppc.ir.Value;
 import dev.ppc.passes.partition.BlockStructure;
 import dev.ppc.runtime.LoadOptions;
+import dev.ppc.runtime.MicrobatchSplitter;
 import dev.ppc.runtime.Pipeline;
 import dev.ppc.runtime.PipelineSpec;
 import dev.ppc.runtime.StageSpec;
 import dev.ppc.schedule.ScheduleKind;
 import dev.ppc.schedule.Schedules;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,13 +72,7 @@ class PipelineEquivalenceTest {
                 Module imported = ModelLoader.read(Fixtures.model(fixture));
                 Map<String, Tensor> inputs = BatchInputs.make(imported, fixture, BATCH, 7);
                 for (int m : MICROBATCHES) {
-                    Map<String, long[]> mbShapes = new LinkedHashMap<>();
-                    inputs.forEach((k, v) -> {
-                        long[] sh = v.shape();
-                        sh[0] /= m;
-                        mbShapes.put(k, sh);
-                    });
-                    Module cleaned = new ModelLoader().inputShapes(mbShapes).load(Fixtures.model(fixture));
+                    Module cleaned = cleanedForMicrobatch(fixture, inputs, m);
                     PipelineSpec.Builder b = PipelineSpec.builder(
                             Schedules.generate(ScheduleKind.FORWARD, 1, m, 1));
                     for (Value p : cleaned.main().params()) b.input(p.name(), fullBatch(p.type(), m));
@@ -95,6 +91,13 @@ class PipelineEquivalenceTest {
             }));
         }
         return tests.stream();
+    }
+
+    /** The fixture specialized to one of m microbatches of {@code inputs} and cleaned up. */
+    private static Module cleanedForMicrobatch(String fixture, Map<String, Tensor> inputs, int m) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        inputs.forEach((k, v) -> shapes.put(k, MicrobatchSplitter.microbatchType(TensorType.of(v.dtype(), v.shape()), m).shape()));
+        return new ModelLoader().inputShapes(shapes).load(Fixtures.model(fixture));
     }
 
     private static TensorType fullBatch(TensorType t, int m) {
@@ -126,13 +129,7 @@ class PipelineEquivalenceTest {
     }
 
     private void check(String fixture, String cuts, int m, Map<String, Tensor> inputs) {
-        Map<String, long[]> mbShapes = new LinkedHashMap<>();
-        inputs.forEach((k, v) -> {
-            long[] s = v.shape();
-            s[0] /= m;
-            mbShapes.put(k, s);
-        });
-        Module cleaned = new ModelLoader().inputShapes(mbShapes).load(Fixtures.model(fixture));
+        Module cleaned = cleanedForMicrobatch(fixture, inputs, m);
         Path bundle = dir.resolve(fixture + "-" + cuts.replaceAll("[^A-Za-z0-9]", "_") + "-m" + m + ".ppc");
         CompileResult r = dev.ppc.compiler.Compiler.compile(cleaned, CompileOptions.withCuts(cuts).microbatches(m), bundle);
         Map<String, Tensor> piped;
@@ -148,43 +145,29 @@ class PipelineEquivalenceTest {
         }
     }
 
-    /** The unpartitioned model on each microbatch in turn, outputs concatenated along axis 0. */
+    /**
+     * The unpartitioned model on each microbatch in turn: one compiled stage, run on views of the
+     * inputs' rows and writing into views of the full outputs.
+     */
     static Map<String, Tensor> runByMicrobatch(Module cleaned, Map<String, Tensor> inputs, int m) {
-        Map<String, Tensor> result = new LinkedHashMap<>();
-        for (int i = 0; i < m; i++) {
-            Map<String, Tensor> mb = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : inputs.entrySet()) mb.put(e.getKey(), slice(e.getValue(), i, m));
-            Map<String, Tensor> out = Fixtures.runOneStage(cleaned, mb, 1);
-            for (Map.Entry<String, Tensor> e : out.entrySet()) {
-                Tensor part = e.getValue();
-                Tensor full = result.computeIfAbsent(e.getKey(), k -> {
-                    long[] s = part.shape();
-                    s[0] *= m;
-                    return Tensor.allocate(part.dtype(), s);
-                });
-                ByteBuffer dst = full.data().duplicate();
-                dst.clear();
-                dst.position((int) (part.byteSize() * i));
-                ByteBuffer src = part.data().duplicate();
-                src.clear();
-                src.limit((int) part.byteSize());
-                dst.put(src);
+        try (ExecutableStage stage = Backend.find("cpu").compile(cleaned, cleaned.main(), new StageOptions(1, false))) {
+            List<Port> ins = stage.inputs(), outs = stage.outputs();
+            Tensor[][] inViews = new Tensor[ins.size()][];
+            for (int j = 0; j < inViews.length; j++) inViews[j] = MicrobatchSplitter.split(inputs.get(ins.get(j).name()), m);
+            Map<String, Tensor> result = new LinkedHashMap<>();
+            Tensor[][] outViews = new Tensor[outs.size()][];
+            for (int j = 0; j < outViews.length; j++) {
+                Tensor full = Tensor.allocate(outs.get(j).type().dtype(), fullBatch(outs.get(j).type(), m).shape());
+                result.put(outs.get(j).name(), full);
+                outViews[j] = MicrobatchSplitter.split(full, m);
             }
+            for (int i = 0; i < m; i++) {
+                Tensor[] in = new Tensor[inViews.length], out = new Tensor[outViews.length];
+                for (int j = 0; j < in.length; j++) in[j] = inViews[j][i];
+                for (int j = 0; j < out.length; j++) out[j] = outViews[j][i];
+                stage.run(in, out);
+            }
+            return result;
         }
-        return result;
-    }
-
-    static Tensor slice(Tensor t, int i, int m) {
-        long[] s = t.shape();
-        s[0] /= m;
-        Tensor r = Tensor.allocate(t.dtype(), s);
-        ByteBuffer src = t.data().duplicate();
-        src.clear();
-        src.position((int) (r.byteSize() * i));
-        src.limit((int) (r.byteSize() * (i + 1)));
-        ByteBuffer dst = r.data().duplicate();
-        dst.clear();
-        dst.put(src);
-        return r;
     }
 }
