@@ -17,6 +17,27 @@ public interface ExecutableStage extends AutoCloseable {
     /** Computes {@code outputs} from {@code inputs}; arrays are ordered like {@link #inputs()} and {@link #outputs()}. */
     void run(Tensor[] inputs, Tensor[] outputs);
 
+    /**
+     * Runs the stage on inputs keyed by port name and returns fresh outputs keyed by port name
+     * (a convenience for callers that run a whole model as one stage; it allocates the outputs).
+     *
+     * @throws ExecutionException naming the port when an input is missing
+     */
+    default java.util.Map<String, Tensor> run(java.util.Map<String, Tensor> inputs) {
+        List<Port> ins = inputs();
+        Tensor[] in = new Tensor[ins.size()];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = inputs.get(ins.get(i).name());
+            if (in[i] == null) throw new ExecutionException("no tensor for input '" + ins.get(i).name() + "'", true, null);
+        }
+        Tensor[] out = allocateOutputs();
+        run(in, out);
+        java.util.Map<String, Tensor> result = new java.util.LinkedHashMap<>();
+        List<Port> outs = outputs();
+        for (int i = 0; i < out.length; i++) result.put(outs.get(i).name(), out[i]);
+        return result;
+    }
+
     /** Allocates fresh tensors for the outputs (a convenience for callers that do not pool). */
     default Tensor[] allocateOutputs() {
         List<Port> outs = outputs();

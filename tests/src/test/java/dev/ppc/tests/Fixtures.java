@@ -2,7 +2,6 @@ package dev.ppc.tests;
 
 import dev.ppc.backend.Backend;
 import dev.ppc.backend.ExecutableStage;
-import dev.ppc.backend.Port;
 import dev.ppc.backend.StageOptions;
 import dev.ppc.backend.Tensor;
 import dev.ppc.backend.io.Npz;
@@ -40,14 +39,7 @@ public final class Fixtures {
     /** Runs a cleaned module's main function as one CPU stage. */
     public static Map<String, Tensor> runOneStage(Module m, Map<String, Tensor> inputs, int threads) {
         try (ExecutableStage stage = Backend.find("cpu").compile(m, m.main(), new StageOptions(threads, false))) {
-            List<Port> ports = stage.inputs();
-            Tensor[] in = new Tensor[ports.size()];
-            for (int i = 0; i < in.length; i++) in[i] = inputs.get(ports.get(i).name());
-            Tensor[] out = stage.allocateOutputs();
-            stage.run(in, out);
-            Map<String, Tensor> r = new LinkedHashMap<>();
-            for (int i = 0; i < out.length; i++) r.put(stage.outputs().get(i).name(), out[i]);
-            return r;
+            return stage.run(inputs);
         }
     }
 
