@@ -45,6 +45,8 @@ final class CpuExecutableStage implements ExecutableStage {
 
     private final List<Port> inputs = new ArrayList<>();
     private final List<Port> outputs = new ArrayList<>();
+    private final long[][] inputShapes;
+    private final long[][] outputShapes;
     private final Storage[] storage;
     private final int[] portOf;        // INPUT/OUTPUT: port index; VIEW: root slot
     private final long[][] shapes;
@@ -188,6 +190,8 @@ final class CpuExecutableStage implements ExecutableStage {
             else runtimeViews.add(s);
         }
         runtimeViewSlots = runtimeViews.stream().mapToInt(Integer::intValue).toArray();
+        inputShapes = inputs.stream().map(p -> p.type().shape()).toArray(long[][]::new);
+        outputShapes = outputs.stream().map(p -> p.type().shape()).toArray(long[][]::new);
 
         for (Op op : kernelOps) {
             KernelBinder.Binding b = bindings.get(op);
@@ -246,8 +250,8 @@ final class CpuExecutableStage implements ExecutableStage {
     @Override
     public void run(Tensor[] in, Tensor[] out) {
         if (closed) throw new IllegalStateException("stage is closed");
-        checkPorts("input", inputs, in);
-        checkPorts("output", outputs, out);
+        checkPorts("input", inputs, inputShapes, in);
+        checkPorts("output", outputs, outputShapes, out);
         // The stage's pool does the parallel work; OpenBLAS's own threads would spin after every
         // GEMM and compete with the pool for the same cores.
         if (Blas.threads() != 1) Blas.setThreads(1);
@@ -283,14 +287,15 @@ final class CpuExecutableStage implements ExecutableStage {
         d.put(s);
     }
 
-    private static void checkPorts(String what, List<Port> ports, Tensor[] ts) {
+    /** Checks the tensors against the ports; the shapes are the ports' shapes, computed once at compile time. */
+    private static void checkPorts(String what, List<Port> ports, long[][] shapes, Tensor[] ts) {
         if (ts.length != ports.size()) {
             throw new ExecutionException("the stage takes " + ports.size() + " " + what + "s, got " + ts.length, true, null);
         }
         for (int i = 0; i < ts.length; i++) {
             Port p = ports.get(i);
             Tensor t = ts[i];
-            if (t == null || t.dtype() != p.type().dtype() || !Arrays.equals(t.shape(), p.type().shape())) {
+            if (t == null || t.dtype() != p.type().dtype() || !t.hasShape(shapes[i])) {
                 throw new ExecutionException(what + " '" + p.name() + "' must be " + p.type() + ", got "
                         + (t == null ? "nothing" : t.dtype() + Arrays.toString(t.shape())), true, null);
             }
