@@ -1,5 +1,11 @@
 package dev.ppc.cli;
 
+import dev.ppc.backend.ExecutionException;
+import dev.ppc.backend.io.NpyFormatException;
+import dev.ppc.ir.IrException;
+import dev.ppc.runtime.InputMismatchException;
+import dev.ppc.runtime.PipelineException;
+import dev.ppc.schedule.ScheduleException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -11,14 +17,13 @@ import picocli.CommandLine;
  * internal error. Stack traces appear only with {@code --debug}.
  */
 public final class Main {
-    /** Exception types whose messages are user-facing diagnostics (exit status 2). */
-    private static final List<String> USER_ERROR_TYPES = List.of(
-            "dev.ppc.ir.IrException",
-            "dev.ppc.schedule.ScheduleException",
-            "dev.ppc.backend.io.NpyFormatException",
-            "dev.ppc.bundle.BundleException",
-            "dev.ppc.runtime.PipelineException",
-            "dev.ppc.runtime.InputMismatchException");
+    /**
+     * Exception types whose messages are user-facing diagnostics (exit status 2); subclasses
+     * count too (BundleException and CutSpecException are IrExceptions).
+     */
+    private static final List<Class<? extends Throwable>> USER_ERROR_TYPES = List.of(
+            UserError.class, IrException.class, ScheduleException.class, NpyFormatException.class,
+            PipelineException.class, InputMismatchException.class);
 
     private Main() {}
 
@@ -66,13 +71,12 @@ public final class Main {
      */
     private static Throwable userError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof dev.ppc.backend.ExecutionException ee && !ee.isBadInput()) return null;
+            if (c instanceof ExecutionException ee && !ee.isBadInput()) return null;
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof dev.ppc.backend.ExecutionException) return t;
-            if (c instanceof UserError) return c;
-            for (Class<?> k = c.getClass(); k != null; k = k.getSuperclass()) {
-                if (USER_ERROR_TYPES.contains(k.getName())) return c;
+            if (c instanceof ExecutionException) return t;
+            for (Class<? extends Throwable> k : USER_ERROR_TYPES) {
+                if (k.isInstance(c)) return c;
             }
         }
         return null;
