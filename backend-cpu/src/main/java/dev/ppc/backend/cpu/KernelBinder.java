@@ -142,12 +142,8 @@ final class KernelBinder {
         String n = op.name();
         int opset = m.opset("");
         if (op.is("ppc", "fused")) {
-            long[][] shapes = new long[op.numOperands()][];
-            int[] idx = new int[op.numOperands()];
-            for (int i = 0; i < shapes.length; i++) {
-                shapes[i] = shape(op, i);
-                idx[i] = i;
-            }
+            long[][] shapes = operandShapes(op);
+            int[] idx = allOperands(op);
             return Binding.kernel(new Fused(FusedProgram.parse(op.stringAttr("expr", "")), shapes), idx);
         }
         if (VIEWS.contains(n)) return Binding.viewOfFirstOperand();
@@ -168,12 +164,8 @@ final class KernelBinder {
         if (unary != null) return Binding.kernel(new Unary(unary, type(op, 0), shape(op, 0)), 0);
         Variadic.Op variadic = VARIADIC.get(n);
         if (variadic != null) {
-            long[][] shapes = new long[op.numOperands()][];
-            int[] idx = new int[op.numOperands()];
-            for (int i = 0; i < shapes.length; i++) {
-                shapes[i] = shape(op, i);
-                idx[i] = i;
-            }
+            long[][] shapes = operandShapes(op);
+            int[] idx = allOperands(op);
             return Binding.kernel(new Variadic(variadic, type(op, 0), shapes), idx);
         }
         Reduce.Op reduce = REDUCE.get(n);
@@ -224,12 +216,8 @@ final class KernelBinder {
             case "Gather":
                 return Binding.kernel(new Gather(type(op, 0), shape(op, 0), type(op, 1), shape(op, 1), op.intAttr("axis", 0)), 0, 1);
             case "Concat": {
-                long[][] shapes = new long[op.numOperands()][];
-                int[] idx = new int[op.numOperands()];
-                for (int i = 0; i < shapes.length; i++) {
-                    shapes[i] = shape(op, i);
-                    idx[i] = i;
-                }
+                long[][] shapes = operandShapes(op);
+                int[] idx = allOperands(op);
                 return Binding.kernel(new Concat(type(op, 0), op.intAttr("axis", 0), shapes), idx);
             }
             case "Split": {
@@ -288,12 +276,8 @@ final class KernelBinder {
                 return Binding.kernel(new ConstantOperands(new Clip(type(op, 0), shape(op, 0)), 1, lo, hi), 0);
             }
             case "Einsum": {
-                long[][] shapes = new long[op.numOperands()][];
-                int[] idx = new int[op.numOperands()];
-                for (int i = 0; i < shapes.length; i++) {
-                    shapes[i] = shape(op, i);
-                    idx[i] = i;
-                }
+                long[][] shapes = operandShapes(op);
+                int[] idx = allOperands(op);
                 return Binding.kernel(new Einsum(op.stringAttr("equation", ""), shapes), idx);
             }
             default:
@@ -323,6 +307,18 @@ final class KernelBinder {
     }
 
     private static long normalize(long axis, int rank) { return axis < 0 ? axis + rank : axis; }
+
+    /** The static shape of every operand, in order. */
+    private static long[][] operandShapes(Op op) {
+        long[][] shapes = new long[op.numOperands()][];
+        for (int i = 0; i < shapes.length; i++) shapes[i] = shape(op, i);
+        return shapes;
+    }
+
+    /** Operand indices 0..n-1: every operand is passed to the kernel. */
+    private static int[] allOperands(Op op) {
+        return java.util.stream.IntStream.range(0, op.numOperands()).toArray();
+    }
 
     private static DType type(Op op, int i) { return operand(op, i).type().dtype(); }
 
