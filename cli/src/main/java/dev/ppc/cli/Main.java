@@ -3,6 +3,7 @@ package dev.ppc.cli;
 import dev.ppc.backend.ExecutionException;
 import dev.ppc.backend.io.NpyFormatException;
 import dev.ppc.ir.IrException;
+import dev.ppc.ir.Names;
 import dev.ppc.runtime.InputMismatchException;
 import dev.ppc.runtime.PipelineException;
 import dev.ppc.schedule.ScheduleException;
@@ -82,5 +83,10 @@ public final class Main {
         return null;
     }
 
-    static String oneLine(String s) { return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim(); }
+    /**
+     * The message as one printable line: line breaks (a multi-line message from a library) become
+     * spaces, and any control character still left (a raw name that a diagnostic did not escape)
+     * is escaped, so the {@code error:} line stays one line whatever the user's files contain.
+     */
+    static String oneLine(String s) { return s == null ? "" : Names.printable(s.replaceAll("\\s*\\R\\s*", " ").trim()); }
 }
