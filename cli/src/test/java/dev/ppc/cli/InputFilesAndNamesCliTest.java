@@ -105,6 +105,23 @@ class InputFilesAndNamesCliTest {
     }
 
     @Test
+    void controlCharactersInValueNamesAreEscapedInTheBundleSummary() throws IOException {
+        GraphProto g = GraphProto.newBuilder().addInput(info(INPUT))
+                .addNode(NodeProto.newBuilder().setName("/neg").setOpType("Neg").addInput(INPUT).addOutput("mid\nvalue"))
+                .addNode(NodeProto.newBuilder().setName("/abs").setOpType("Abs").addInput("mid\nvalue").addOutput(OUTPUT))
+                .addOutput(info(OUTPUT)).build();
+        Path model = write(dir.resolve("two.onnx"), ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(g).build());
+        Path bundle = dir.resolve("two.ppc");
+        String compiled = CliRunner.run("compile", model.toString(), "--cuts", "@mid\nvalue", "-o", bundle.toString()).assertOk().out();
+        String summary = CliRunner.run("inspect", bundle.toString()).assertOk().out();
+        for (String out : new String[] {compiled, summary}) {
+            assertTrue(out.contains("stage 0 -> stage 1, %mid\\nvalue f32[2]"), out);
+            assertFalse(hasControlCharacterOtherThanNewline(out), out);
+        }
+    }
+
+    @Test
     void controlCharactersInNamesStayEscapedInErrorLines() throws IOException {
         // The node reads a value nobody defines: the importer's diagnostic names both.
         Path undefined = write(dir.resolve("undefined.onnx"), negModel(INPUT, OUTPUT, "gh\nost\0"));
