@@ -47,7 +47,9 @@ public final class Main {
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             Throwable user = userError(ex);
             if (user != null) {
-                err.println("error: " + oneLine(user.getMessage()));
+                // ppc's own diagnostics are one line by contract, so a line break left in one
+                // can only come from a name in the user's files: escape it rather than fold it.
+                err.println("error: " + Names.printable(String.valueOf(user.getMessage()).strip()));
                 if (debug) ex.printStackTrace(err);
                 return 2;
             }
@@ -84,9 +86,8 @@ public final class Main {
     }
 
     /**
-     * The message as one printable line: line breaks (a multi-line message from a library) become
-     * spaces, and any control character still left (a raw name that a diagnostic did not escape)
-     * is escaped, so the {@code error:} line stays one line whatever the user's files contain.
+     * A library's message (picocli's, or an internal error's) as one printable line: line breaks
+     * become spaces, and any other control character (from an argument the user typed) is escaped.
      */
     static String oneLine(String s) { return s == null ? "" : Names.printable(s.replaceAll("\\s*\\R\\s*", " ").trim()); }
 }
