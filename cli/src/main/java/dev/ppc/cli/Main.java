@@ -10,6 +10,7 @@ import dev.ppc.schedule.ScheduleException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import picocli.CommandLine;
 
 /**
@@ -49,7 +50,7 @@ public final class Main {
             if (user != null) {
                 // ppc's own diagnostics are one line by contract, so a line break left in one
                 // can only come from a name in the user's files: escape it rather than fold it.
-                err.println("error: " + Names.printable(String.valueOf(user.getMessage()).strip()));
+                err.println("error: " + Names.printable(Objects.toString(user.getMessage(), "").strip()));
                 if (debug) ex.printStackTrace(err);
                 return 2;
             }
