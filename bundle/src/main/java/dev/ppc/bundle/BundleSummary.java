@@ -2,6 +2,7 @@ package dev.ppc.bundle;
 
 import dev.ppc.ir.DType;
 import dev.ppc.ir.Module;
+import dev.ppc.ir.Names;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorData;
 import java.util.ArrayList;
@@ -123,8 +124,8 @@ public final class BundleSummary {
     public String toText() {
         StringBuilder sb = new StringBuilder();
         BundleManifest.Model model = manifest.model();
-        sb.append("model ").append(model.name());
-        if (model.source() != null) sb.append(" from ").append(model.source()).append(" (sha256 ").append(model.sha256(), 0, 12).append("...)");
+        sb.append("model ").append(Names.printable(model.name()));
+        if (model.source() != null) sb.append(" from ").append(Names.printable(model.source())).append(" (sha256 ").append(model.sha256(), 0, 12).append("...)");
         sb.append(", target ").append(manifest.target()).append(", ").append(rows.size()).append(rows.size() == 1 ? " stage, " : " stages, ")
                 .append(manifest.microbatches()).append(manifest.microbatches() == 1 ? " microbatch\n" : " microbatches\n");
         String[] head = {"stage", "core", "ops", "params", "param bytes", "const bytes", "recv B/mb", "send B/mb", "in", "out", "tied"};
@@ -147,19 +148,19 @@ public final class BundleSummary {
             sb.append(line.toString().stripTrailing()).append('\n');
         }
         for (StageRow r : rows) {
-            sb.append("stage ").append(r.stage()).append(" holds ").append(r.blocks().isEmpty() ? "no block" : String.join(", ", r.blocks()));
+            sb.append("stage ").append(r.stage()).append(" holds ").append(r.blocks().isEmpty() ? "no block" : Names.printable(String.join(", ", r.blocks())));
             if (r.opsOutsideBlocks() > 0) sb.append(" and ").append(r.opsOutsideBlocks()).append(r.opsOutsideBlocks() == 1 ? " op" : " ops").append(" outside blocks");
             sb.append('\n');
         }
         for (BundleManifest.Channel c : manifest.channels()) {
-            sb.append("channel ").append(c.id()).append(": stage ").append(c.src()).append(" -> stage ").append(c.dst()).append(", %").append(c.value())
+            sb.append("channel ").append(c.id()).append(": stage ").append(c.src()).append(" -> stage ").append(c.dst()).append(", %").append(Names.printable(c.value()))
                     .append(' ').append(c.dtype()).append(c.shape()).append(", ").append(c.bytes()).append(" bytes\n");
         }
         for (BundleManifest.TiedGroup g : manifest.tiedGroups()) {
             sb.append("tied group ").append(g.id()).append(':');
             for (int i = 0; i < g.members().size(); i++) {
                 BundleManifest.TiedMember m = g.members().get(i);
-                sb.append(i > 0 ? "," : "").append(" stage ").append(m.stage()).append(" @").append(m.constant()).append(" (").append(m.relation()).append(')');
+                sb.append(i > 0 ? "," : "").append(" stage ").append(m.stage()).append(" @").append(Names.printable(m.constant())).append(" (").append(m.relation()).append(')');
             }
             sb.append('\n');
         }

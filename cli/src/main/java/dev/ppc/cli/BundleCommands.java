@@ -29,11 +29,11 @@ final class BundleCommands {
         return emit.equals("json") ? new String(s.toJson(), StandardCharsets.UTF_8) + "\n" : s.toText();
     }
 
-    static Map<String, Tensor> run(Path bundle, Map<String, Tensor> inputs, int threads, Integer microbatches, Integer cores,
+    static Map<String, Tensor> run(Path bundle, InputFiles inputs, int threads, Integer microbatches, Integer cores,
                                    Path trace, PrintWriter out) {
         LoadOptions options = LoadOptions.defaults().withThreadsPerCore(threads).withMicrobatches(microbatches).withCores(cores);
         try (Pipeline pipeline = Pipeline.load(bundle, options)) {
-            Map<String, Tensor> result = pipeline.run(inputs);
+            Map<String, Tensor> result = pipeline.run(inputs.forInputs(pipeline.spec().inputs().keySet()));
             RunStats stats = pipeline.lastRunStats();
             out.printf("ran %s: %d stage(s) on %d core(s), %d microbatch(es) in %.2f ms, %.1f samples/s, measured bubble %.3f%n",
                     bundle, pipeline.spec().stages().size(), pipeline.spec().cores(), pipeline.spec().microbatches(),

@@ -3,12 +3,14 @@ package dev.ppc.cli;
 import dev.ppc.backend.ExecutionException;
 import dev.ppc.backend.io.NpyFormatException;
 import dev.ppc.ir.IrException;
+import dev.ppc.ir.Names;
 import dev.ppc.runtime.InputMismatchException;
 import dev.ppc.runtime.PipelineException;
 import dev.ppc.schedule.ScheduleException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import picocli.CommandLine;
 
 /**
@@ -46,7 +48,9 @@ public final class Main {
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             Throwable user = userError(ex);
             if (user != null) {
-                err.println("error: " + oneLine(user.getMessage()));
+                // ppc's own diagnostics are one line by contract, so a line break left in one
+                // can only come from a name in the user's files: escape it rather than fold it.
+                err.println("error: " + Names.printable(Objects.toString(user.getMessage(), "").strip()));
                 if (debug) ex.printStackTrace(err);
                 return 2;
             }
@@ -82,5 +86,9 @@ public final class Main {
         return null;
     }
 
-    static String oneLine(String s) { return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim(); }
+    /**
+     * A library's message (picocli's, or an internal error's) as one printable line: line breaks
+     * become spaces, and any other control character (from an argument the user typed) is escaped.
+     */
+    static String oneLine(String s) { return s == null ? "" : Names.printable(s.replaceAll("\\s*\\R\\s*", " ").trim()); }
 }

@@ -1,6 +1,7 @@
 package dev.ppc.cli;
 
 import dev.ppc.backend.Tensor;
+import dev.ppc.ir.Names;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,7 +10,8 @@ import java.util.HexFormat;
 
 /**
  * One line per output: name, type, the sum of its elements and a SHA-256 prefix of its bytes,
- * so two runs can be compared bit for bit at a glance.
+ * so two runs can be compared bit for bit at a glance. The name is escaped: a model may name an output
+ * with a newline, which would split the line.
  */
 final class OutputDigest {
     private OutputDigest() {}
@@ -23,7 +25,7 @@ final class OutputDigest {
             case I32 -> { for (long i = 0; i < t.numel(); i++) sum += t.getInt(i); }
             default -> sum = Double.NaN;
         }
-        return String.format("%s %s%s sum=%.6g sha256=%s", name, t.dtype(), Arrays.toString(t.shape()).replace(" ", ""), sum, sha256(t).substring(0, 16));
+        return String.format("%s %s%s sum=%.6g sha256=%s", Names.printable(name), t.dtype(), Arrays.toString(t.shape()).replace(" ", ""), sum, sha256(t).substring(0, 16));
     }
 
     static String sha256(Tensor t) {

@@ -44,7 +44,7 @@ public final class RunCommand implements Callable<Integer> {
         if (threads < 1) throw new UserError("--threads " + threads + ": must be at least 1");
         if (microbatches != null && microbatches < 1) throw new UserError("--microbatches " + microbatches + ": must be at least 1");
         if (cores != null && cores < 1) throw new UserError("--cores " + cores + ": must be at least 1");
-        Map<String, Tensor> in = InputFiles.read(inputs);
+        InputFiles in = InputFiles.read(inputs);
         var out = spec.commandLine().getOut();
         Map<String, Tensor> results;
         if (BundleCommands.isBundle(model)) {

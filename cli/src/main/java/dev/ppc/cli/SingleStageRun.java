@@ -7,6 +7,7 @@ import dev.ppc.backend.Tensor;
 import dev.ppc.compiler.ModelLoader;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
+import dev.ppc.ir.Value;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,9 +19,10 @@ import java.util.Map;
 final class SingleStageRun {
     private SingleStageRun() {}
 
-    static Map<String, Tensor> run(Path modelFile, Map<String, Tensor> inputs, int threads, PrintWriter out) {
+    static Map<String, Tensor> run(Path modelFile, InputFiles inputFiles, int threads, PrintWriter out) {
         Module m = ModelLoader.read(modelFile);
         Function f = m.main();
+        Map<String, Tensor> inputs = inputFiles.forInputs(f.params().stream().map(Value::name).toList());
         Map<String, long[]> shapes = InputCheck.shapesFor(f, inputs);
         new ModelLoader().inputShapes(shapes).cleanup(m);
         try (ExecutableStage stage = Backend.find("cpu").compile(m, m.main(), new StageOptions(threads, false))) {

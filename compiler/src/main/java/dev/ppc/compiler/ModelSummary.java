@@ -2,6 +2,7 @@ package dev.ppc.compiler;
 
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
+import dev.ppc.ir.Names;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorType;
 import dev.ppc.ir.Value;
@@ -59,16 +60,16 @@ public record ModelSummary(String name, Map<String, Integer> opsets, List<Signat
         return new ModelSummary(m.name(), new LinkedHashMap<>(m.opsetImports()), ins, outs, hist, ops, params, paramBytes, consts, constBytes);
     }
 
-    /** The human-readable form printed by {@code ppc inspect}. */
+    /** The human-readable form printed by {@code ppc inspect}; names are escaped so each stays on its line. */
     public String toText() {
         StringBuilder sb = new StringBuilder();
-        sb.append("model ").append(name).append("  opsets ");
+        sb.append("model ").append(Names.printable(name)).append("  opsets ");
         opsets.forEach((d, v) -> sb.append(d.isEmpty() ? "ai.onnx" : d).append('=').append(v).append(' '));
         sb.append('\n');
         sb.append("inputs:\n");
-        for (Signature s : inputs) sb.append("  ").append(s.name()).append(": ").append(s.type()).append('\n');
+        for (Signature s : inputs) sb.append("  ").append(Names.printable(s.name())).append(": ").append(s.type()).append('\n');
         sb.append("outputs:\n");
-        for (Signature s : outputs) sb.append("  ").append(s.name()).append(": ").append(s.type()).append('\n');
+        for (Signature s : outputs) sb.append("  ").append(Names.printable(s.name())).append(": ").append(s.type()).append('\n');
         sb.append(String.format("parameters: %,d (%s)%n", parameterCount, bytes(parameterBytes)));
         sb.append(String.format("other constants: %d tensors (%s)%n", constantTensors, bytes(constantBytes)));
         sb.append("ops: ").append(opCount).append('\n');

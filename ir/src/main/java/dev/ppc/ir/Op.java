@@ -125,7 +125,7 @@ public final class Op {
 
     /** A short description for diagnostics: {@code MatMul '/h.0/attn/MatMul'}. */
     public String describe() {
-        return location != null ? qualifiedName() + " node '" + location + "'" : qualifiedName() + " op";
+        return location != null ? qualifiedName() + " node '" + Names.printable(location) + "'" : qualifiedName() + " op";
     }
 
     @Override

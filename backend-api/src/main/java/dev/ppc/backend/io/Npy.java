@@ -3,6 +3,7 @@ package dev.ppc.backend.io;
 import dev.ppc.backend.Shapes;
 import dev.ppc.backend.Tensor;
 import dev.ppc.ir.DType;
+import dev.ppc.ir.FileKinds;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -59,6 +60,7 @@ public final class Npy {
     /** Reads the {@code .npy} file at {@code file}. */
     public static Tensor read(Path file) {
         String source = file.toString();
+        requireRegularFile(file, ".npy");
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             return read(in, source);
         } catch (NoSuchFileException e) {
@@ -66,6 +68,19 @@ public final class Npy {
         } catch (IOException e) {
             throw new NpyFormatException(source + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Refuses a path that is missing or is not a regular file, before anything opens it: opening
+     * a FIFO for reading would block until something writes to it.
+     *
+     * @param expected the kind of file wanted, for the message ({@code ".npy"}, {@code ".npz"})
+     */
+    static void requireRegularFile(Path file, String expected) {
+        if (Files.isRegularFile(file)) return;
+        if (!Files.exists(file)) throw new NpyFormatException(file + ": no such file");
+        throw new NpyFormatException(file + ": not a regular file (" + FileKinds.describe(file)
+                + "); expected an " + expected + " file");
     }
 
     /**

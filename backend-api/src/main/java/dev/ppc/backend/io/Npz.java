@@ -1,9 +1,11 @@
 package dev.ppc.backend.io;
 
 import dev.ppc.backend.Tensor;
+import dev.ppc.ir.Names;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,9 +36,15 @@ public final class Npz {
 
     private Npz() {}
 
-    /** Reads every array of the archive at {@code file}, keyed by name, in archive order. */
+    /**
+     * Reads every array of the archive at {@code file}, keyed by name, in archive order. Every
+     * entry is read to its end and must have the size and CRC-32 that the archive's central
+     * directory declares, and hold nothing after its array, so a corrupt archive is refused
+     * instead of yielding wrong numbers.
+     */
     public static LinkedHashMap<String, Tensor> read(Path file) {
         String source = file.toString();
+        Npy.requireRegularFile(file, ".npz");
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         // ZipFile reads the central directory, so it copes with entries that carry data
         // descriptors and Zip64 extras (NumPy writes both), unlike a streaming reader.
@@ -48,12 +56,18 @@ public final class Npz {
                 String name = e.getName();
                 String key = name.endsWith(SUFFIX)
                         ? name.substring(0, name.length() - SUFFIX.length()) : name;
-                String entrySource = source + " entry '" + name + "'";
+                String entrySource = source + " entry '" + Names.printable(name) + "'";
                 if (out.containsKey(key)) {
-                    throw new NpyFormatException(entrySource + ": duplicate key '" + key + "'");
+                    throw new NpyFormatException(entrySource + ": duplicate key '"
+                            + Names.printable(key) + "'");
                 }
-                try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
-                    out.put(key, Npy.read(in, entrySource));
+                // The count sits above the buffer, so it is what Npy consumed, not what was
+                // read ahead.
+                try (VerifiedEntry in = new VerifiedEntry(
+                        new BufferedInputStream(zip.getInputStream(e), 1 << 16))) {
+                    Tensor t = Npy.read(in, entrySource);
+                    in.verify(e, entrySource);
+                    out.put(key, t);
                 } catch (ZipException ze) {
                     throw new NpyFormatException(entrySource + ": corrupt archive entry ("
                             + ze.getMessage() + ")", ze);
@@ -63,12 +77,84 @@ public final class Npz {
             throw new NpyFormatException(source + ": no such file", e);
         } catch (ZipException e) {
             throw new NpyFormatException(source + ": not a valid .npz (zip) archive ("
-                    + e.getMessage() + ")", e);
+                    + e.getMessage() + "); is it truncated?", e);
         } catch (IOException e) {
             if (!Files.exists(file)) throw new NpyFormatException(source + ": no such file", e);
             throw new NpyFormatException(source + ": cannot read: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /**
+     * An archive entry's data stream that counts and checksums what is read through it.
+     * {@link ZipFile} checks neither a stored entry's CRC nor any entry's size, so this does.
+     */
+    private static final class VerifiedEntry extends FilterInputStream {
+        private final CRC32 crc = new CRC32();
+        private long count;
+
+        VerifiedEntry(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                crc.update(b);
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                crc.update(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // Skipped bytes must be checksummed too; read them instead.
+            long done = 0;
+            byte[] buf = new byte[8192];
+            while (done < n) {
+                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (r < 0) break;
+                done += r;
+            }
+            return done;
+        }
+
+        /**
+         * Called once the array has been read: anything left in the entry is data the array
+         * does not account for; then the size and CRC must be the ones the archive declares.
+         */
+        void verify(ZipEntry e, String entrySource) throws IOException {
+            long arrayBytes = count;
+            byte[] buf = new byte[8192];
+            while (read(buf, 0, buf.length) >= 0) {
+                // Drain: the rest of the entry still counts towards its size and CRC.
+            }
+            if (e.getSize() >= 0 && count != e.getSize()) {
+                throw new NpyFormatException(entrySource + ": the entry holds " + count
+                        + " bytes but the archive declares " + e.getSize()
+                        + "; the archive is corrupt");
+            }
+            if (e.getCrc() >= 0 && crc.getValue() != e.getCrc()) {
+                throw new NpyFormatException(entrySource + String.format(": CRC-32 mismatch"
+                        + " (the data has %08x, the archive declares %08x); the archive is"
+                        + " corrupt", crc.getValue(), e.getCrc()));
+            }
+            if (count != arrayBytes) {
+                throw new NpyFormatException(entrySource + ": " + (count - arrayBytes)
+                        + " bytes follow the array's data; the entry is corrupt");
+            }
+        }
     }
 
     /**

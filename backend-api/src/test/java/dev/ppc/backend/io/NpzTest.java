@@ -6,8 +6,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,5 +87,99 @@ class NpzTest {
             z.closeEntry();
         }
         assertArrayEquals(new int[] {5, 6}, Npz.read(p).get("weights").toIntArray());
+    }
+
+    /** Writes a stored archive with one array whose data contains the bytes of 1234.5f. */
+    private static Path storedArchive(Path dir) {
+        Path p = dir.resolve("stored.npz");
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("w", Tensor.ofFloats(new long[] {3}, 1f, 1234.5f, 3f));
+        Npz.write(p, m, false);
+        return p;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        throw new AssertionError("pattern not found");
+    }
+
+    @Test
+    void aFlippedByteInAStoredEntryIsACrcError(@TempDir Path dir) throws IOException {
+        Path p = storedArchive(dir);
+        byte[] b = Files.readAllBytes(p);
+        byte[] value = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(1234.5f).array();
+        b[indexOf(b, value) + 1] ^= 0x10;
+        Files.write(p, b);
+        String m = assertThrows(NpyFormatException.class, () -> Npz.read(p)).getMessage();
+        assertTrue(m.startsWith(p + " entry 'w.npy': CRC-32 mismatch"), m);
+    }
+
+    @Test
+    void aTruncatedArchiveIsOneLineNamingTheFile(@TempDir Path dir) throws IOException {
+        byte[] full = Files.readAllBytes(storedArchive(dir));
+        for (int cut : new int[] {0, 10, full.length / 2, full.length - 1}) {
+            Path p = dir.resolve("cut" + cut + ".npz");
+            Files.write(p, Arrays.copyOf(full, cut));
+            String m = assertThrows(NpyFormatException.class, () -> Npz.read(p)).getMessage();
+            assertTrue(m.startsWith(p + ": not a valid .npz (zip) archive"), m);
+            assertFalse(m.contains("\n"), m);
+        }
+    }
+
+    @Test
+    void bytesAfterTheArrayAreRefused(@TempDir Path dir) throws IOException {
+        Path p = dir.resolve("trailing.npz");
+        try (OutputStream out = Files.newOutputStream(p); ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry("x.npy"));
+            z.write(Npy.toBytes(Tensor.ofFloats(new long[] {2}, 1, 2)));
+            z.write(new byte[] {9, 9, 9});
+            z.closeEntry();
+        }
+        String m = assertThrows(NpyFormatException.class, () -> Npz.read(p)).getMessage();
+        assertTrue(m.startsWith(p + " entry 'x.npy': 3 bytes follow the array's data"), m);
+    }
+
+    @Test
+    void anEntryShorterThanDeclaredIsRefused(@TempDir Path dir) throws IOException {
+        // A deflated entry whose central-directory size says 4 bytes more than the data inflates to.
+        Path p = dir.resolve("size.npz");
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("x", Tensor.ofFloats(new long[] {2}, 1, 2));
+        Npz.write(p, m, true);
+        byte[] b = Files.readAllBytes(p);
+        int cd = indexOf(b, new byte[] {'P', 'K', 1, 2});
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        bb.putInt(cd + 24, bb.getInt(cd + 24) + 4);
+        Files.write(p, b);
+        String msg = assertThrows(NpyFormatException.class, () -> Npz.read(p)).getMessage();
+        assertTrue(msg.startsWith(p + " entry 'x.npy': the entry holds "), msg);
+    }
+
+    @Test
+    void controlCharactersInEntryNamesAreEscaped(@TempDir Path dir) throws IOException {
+        Path p = dir.resolve("names.npz");
+        try (OutputStream out = Files.newOutputStream(p); ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry("a\nb\u0000.npy"));
+            z.write(new byte[] {1, 2, 3});
+            z.closeEntry();
+        }
+        String m = assertThrows(NpyFormatException.class, () -> Npz.read(p)).getMessage();
+        assertTrue(m.startsWith(p + " entry 'a\\nb\\0.npy': not a .npy file"), m);
+    }
+
+    @Test
+    void directoriesAndFifosAreRefusedWithoutOpeningThem(@TempDir Path dir) throws IOException, InterruptedException {
+        String m = assertThrows(NpyFormatException.class, () -> Npz.read(dir)).getMessage();
+        assertEquals(dir + ": not a regular file (a directory); expected an .npz file", m);
+        Path fifo = dir.resolve("in.npz");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        m = assertThrows(NpyFormatException.class, () -> Npz.read(fifo)).getMessage();
+        assertEquals(fifo + ": not a regular file (a FIFO); expected an .npz file", m);
+        m = assertThrows(NpyFormatException.class, () -> Npy.read(fifo)).getMessage();
+        assertEquals(fifo + ": not a regular file (a FIFO); expected an .npy file", m);
     }
 }

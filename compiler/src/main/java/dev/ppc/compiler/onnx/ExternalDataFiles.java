@@ -1,5 +1,6 @@
 package dev.ppc.compiler.onnx;
 
+import dev.ppc.ir.FileKinds;
 import dev.ppc.ir.IrException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -78,7 +79,9 @@ final class ExternalDataFiles implements AutoCloseable {
             if (!real.startsWith(realBase)) {
                 throw error(tensorName, "external data location '" + location + "' is a link that leads outside the model's folder");
             }
-            if (!Files.isRegularFile(real)) throw error(tensorName, "external data location '" + location + "' is not a regular file");
+            if (!Files.isRegularFile(real)) {
+                throw error(tensorName, "external data location '" + location + "' is not a regular file (" + FileKinds.describe(real) + ")");
+            }
             return real;
         } catch (IOException e) {
             throw error(tensorName, "cannot resolve external data location '" + location + "': " + e.getMessage());

@@ -18,6 +18,7 @@ import dev.ppc.ir.Dim;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
+import dev.ppc.ir.Names;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorData;
 import dev.ppc.ir.TensorType;
@@ -36,9 +37,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Imports an ONNX model file into a verified ppc {@link Module} with one function, {@code @main}.
@@ -72,15 +75,29 @@ public final class OnnxImporter {
         Path parent = file.toAbsolutePath().getParent();
         if (stem.equals("model") && parent != null && parent.getFileName() != null) stem = parent.getFileName().toString();
         OnnxImporter importer = new OnnxImporter(file, stem);
-        ModelProto proto = importer.readProto();
-        try (ExternalDataFiles external = new ExternalDataFiles(file)) {
-            importer.decoder = new TensorDecoder(importer.source, external);
-            Module m = importer.importProto(proto);
-            Verifier.verify(m);
-            return m;
+        try {
+            ModelProto proto = importer.readProto();
+            try (ExternalDataFiles external = new ExternalDataFiles(file)) {
+                importer.decoder = new TensorDecoder(importer.source, external);
+                Module m = importer.importProto(proto);
+                Verifier.verify(m);
+                return m;
+            }
         } catch (IrException e) {
-            throw e.getMessage().startsWith(importer.source) ? e : new IrException(importer.source + ": " + e.getMessage(), e);
+            throw importer.diagnostic(e);
         }
+    }
+
+    /**
+     * The diagnostic as the user sees it: prefixed with the model's path, and with the names in
+     * it made printable. The model's names (node, value, tensor, external-data locations) are
+     * arbitrary strings and may hold NULs or newlines; they are escaped here, once, where every
+     * diagnostic of the import passes, so none can slip through raw.
+     */
+    private IrException diagnostic(IrException e) {
+        String message = e.getMessage().startsWith(source) ? e.getMessage() : source + ": " + e.getMessage();
+        String printable = Names.printable(message);
+        return printable.equals(e.getMessage()) ? e : new IrException(printable, e);
     }
 
     private ModelProto readProto() {
@@ -115,6 +132,7 @@ public final class OnnxImporter {
         for (FunctionProto f : proto.getFunctionsList()) localFunctions.put(functionKey(f.getDomain(), f.getName()), f);
         GraphProto g = proto.getGraph();
         if (g.getSparseInitializerCount() > 0) throw new IrException(source + ": sparse initializers are not supported");
+        checkGraphNames(g);
         for (ValueInfoProto vi : g.getValueInfoList()) {
             TensorType t = tensorType(vi, "value_info");
             if (t != null) declaredTypes.put(vi.getName(), t);
@@ -131,11 +149,9 @@ public final class OnnxImporter {
             if (initializers.containsKey(vi.getName())) continue; // an initializer listed as input: a constant with a default
             TensorType t = tensorType(vi, "input");
             if (t == null) throw new IrException(source + ": graph input '" + vi.getName() + "' has no tensor type");
-            if (env.containsKey(vi.getName())) throw new IrException(source + ": graph input '" + vi.getName() + "' is listed twice");
             env.put(vi.getName(), main.addParam(vi.getName(), t));
         }
         for (TensorProto t : initializers.values()) {
-            if (t.getName().isEmpty()) throw new IrException(source + ": an initializer has no name");
             TensorData data = decoder.decode(t, t.getName());
             env.put(t.getName(), constantOp(main, t.getName(), data, data.dtype().isFloatingPoint(), null));
         }
@@ -147,6 +163,38 @@ public final class OnnxImporter {
         }
         module.addFunction(main);
         return module;
+    }
+
+    /**
+     * Graph-level well-formedness that ONNX's checker demands and that the import would otherwise
+     * resolve silently (the last initializer of a name winning, an output list that computes
+     * nothing): at least one output, and unique, non-empty names for initializers, inputs and
+     * outputs. Node-level SSA (a value defined twice, a use before any definition) is checked as
+     * the nodes are imported.
+     */
+    private void checkGraphNames(GraphProto g) {
+        if (g.getOutputCount() == 0) {
+            throw new IrException(source + ": the graph declares no outputs; a model must name at least one graph output");
+        }
+        Set<String> initializers = new HashSet<>();
+        for (TensorProto t : g.getInitializerList()) {
+            if (t.getName().isEmpty()) throw new IrException(source + ": an initializer has no name");
+            if (!initializers.add(t.getName())) {
+                throw new IrException(source + ": initializer '" + t.getName() + "' is defined twice; initializer names must be unique");
+            }
+        }
+        Set<String> inputs = new HashSet<>();
+        for (int i = 0; i < g.getInputCount(); i++) {
+            String name = g.getInput(i).getName();
+            if (name.isEmpty()) throw new IrException(source + ": graph input #" + i + " has no name");
+            if (!inputs.add(name)) throw new IrException(source + ": graph input '" + name + "' is listed twice");
+        }
+        Set<String> outputs = new HashSet<>();
+        for (int i = 0; i < g.getOutputCount(); i++) {
+            String name = g.getOutput(i).getName();
+            if (name.isEmpty()) throw new IrException(source + ": graph output #" + i + " has no name");
+            if (!outputs.add(name)) throw new IrException(source + ": graph output '" + name + "' is listed twice");
+        }
     }
 
     private void importOpsets(List<OperatorSetIdProto> opsets, long irVersion) {
@@ -357,7 +405,12 @@ public final class OnnxImporter {
         if (!tt.hasShape()) return TensorType.unranked(dtype);
         List<Dim> dims = new ArrayList<>();
         for (TensorShapeProto.Dimension d : tt.getShape().getDimList()) {
-            if (d.hasDimValue() && d.getDimValue() >= 0) dims.add(Dim.of(d.getDimValue()));
+            if (d.hasDimValue() && d.getDimValue() < 0) {
+                // Some exporters write -1 for "dynamic"; ONNX says dim_value >= 0 and a dynamic dim is a dim_param or unset.
+                throw new IrException(source + ": " + what + " '" + vi.getName() + "' has dim " + dims.size() + " = " + d.getDimValue()
+                        + "; ONNX dims are >= 0 or symbolic (dim_param); re-export the model with a named or unset dim");
+            }
+            if (d.hasDimValue()) dims.add(Dim.of(d.getDimValue()));
             else if (d.hasDimParam() && !d.getDimParam().isEmpty()) dims.add(Dim.symbol(d.getDimParam()));
             else dims.add(Dim.unknown());
         }

@@ -269,4 +269,79 @@ class OnnxImporterTest {
         IrException e = refused(write(dir, "undef.onnx", OnnxModels.model(g, 17)));
         assertTrue(e.getMessage().contains("node '/bad' (Add): input 'ghost' is not produced"), e.getMessage());
     }
+
+    @Test
+    void externalDataThatIsAFifoOrADirectoryIsNamedAsSuch() throws IOException, InterruptedException {
+        Path fifo = dir.resolve("w.bin");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        IrException e = refused(write(dir, "fifo.onnx", addModel(externalTensor("w", new long[] {2}, "w.bin", 0, 8).build())));
+        assertTrue(e.getMessage().endsWith("tensor 'w': external data location 'w.bin' is not a regular file (a FIFO)"), e.getMessage());
+        Files.createDirectories(dir.resolve("d.bin"));
+        e = refused(write(dir, "dir.onnx", addModel(externalTensor("w", new long[] {2}, "d.bin", 0, 8).build())));
+        assertTrue(e.getMessage().endsWith("tensor 'w': external data location 'd.bin' is not a regular file (a directory)"), e.getMessage());
+    }
+
+    @Test
+    void twoInitializersWithOneNameAreRefused() throws IOException {
+        GraphProto g = addModel(floatTensor("w", new long[] {2}, 1f, 2f).build()).getGraph().toBuilder()
+                .addInitializer(floatTensor("w", new long[] {2}, 3f, 4f)).build();
+        IrException e = refused(write(dir, "dupinit.onnx", OnnxModels.model(g, 17)));
+        assertTrue(e.getMessage().contains("initializer 'w' is defined twice"), e.getMessage());
+    }
+
+    @Test
+    void aGraphWithoutOutputsIsRefused() throws IOException {
+        GraphProto g = addModel(floatTensor("w", new long[] {2}, 1f, 2f).build()).getGraph().toBuilder().clearOutput().build();
+        IrException e = refused(write(dir, "noout.onnx", OnnxModels.model(g, 17)));
+        assertTrue(e.getMessage().endsWith("the graph declares no outputs; a model must name at least one graph output"), e.getMessage());
+    }
+
+    @Test
+    void aNegativeDimIsRefusedNamingTheValueAndTheDim() throws IOException {
+        GraphProto g = GraphProto.newBuilder().addInput(OnnxModels.tensorInfo("x", 1, 2, -1))
+                .addNode(NodeProto.newBuilder().setName("/neg").setOpType("Neg").addInput("x").addOutput("y"))
+                .addOutput(OnnxModels.tensorInfo("y", 1, 2, 3)).build();
+        IrException e = refused(write(dir, "negdim.onnx", OnnxModels.model(g, 17)));
+        assertTrue(e.getMessage().contains("input 'x' has dim 1 = -1; ONNX dims are >= 0 or symbolic"), e.getMessage());
+        GraphProto h = g.toBuilder().setInput(0, OnnxModels.tensorInfo("x", 1, 2, 3)).setOutput(0, OnnxModels.tensorInfo("y", 1, -5, 3)).build();
+        e = refused(write(dir, "negout.onnx", OnnxModels.model(h, 17)));
+        assertTrue(e.getMessage().contains("output 'y' has dim 0 = -5"), e.getMessage());
+    }
+
+    @Test
+    void duplicateGraphInputsAndOutputsAreRefused() throws IOException {
+        GraphProto in = GraphProto.newBuilder().addInput(OnnxModels.tensorInfo("x", 1, 2)).addInput(OnnxModels.tensorInfo("x", 1, 2))
+                .addNode(NodeProto.newBuilder().setName("/neg").setOpType("Neg").addInput("x").addOutput("y"))
+                .addOutput(OnnxModels.tensorInfo("y", 1, 2)).build();
+        assertTrue(refused(write(dir, "dupin.onnx", OnnxModels.model(in, 17))).getMessage().contains("graph input 'x' is listed twice"));
+        // Listed twice and also an initializer: still refused, not skipped as a constant's default.
+        GraphProto withInit = addModel(floatTensor("w", new long[] {2}, 1f, 2f).build()).getGraph().toBuilder()
+                .addInput(OnnxModels.tensorInfo("w", 1, 2)).addInput(OnnxModels.tensorInfo("w", 1, 2)).build();
+        assertTrue(refused(write(dir, "dupinit.onnx", OnnxModels.model(withInit, 17))).getMessage().contains("graph input 'w' is listed twice"));
+        GraphProto out = in.toBuilder().removeInput(1).addOutput(OnnxModels.tensorInfo("y", 1, 2)).build();
+        assertTrue(refused(write(dir, "dupout.onnx", OnnxModels.model(out, 17))).getMessage().contains("graph output 'y' is listed twice"));
+    }
+
+    @Test
+    void aValueDefinedTwiceIsRefusedNamingTheNode() throws IOException {
+        GraphProto g = GraphProto.newBuilder().addInput(OnnxModels.tensorInfo("x", 1, 2))
+                .addNode(NodeProto.newBuilder().setName("/a").setOpType("Neg").addInput("x").addOutput("t"))
+                .addNode(NodeProto.newBuilder().setName("/b").setOpType("Abs").addInput("x").addOutput("t"))
+                .addOutput(OnnxModels.tensorInfo("t", 1, 2)).build();
+        IrException e = refused(write(dir, "twice.onnx", OnnxModels.model(g, 17)));
+        assertTrue(e.getMessage().contains("node '/b' (Abs): value 't' is defined twice"), e.getMessage());
+        GraphProto shadow = g.toBuilder().removeNode(1).setNode(0, g.getNode(0).toBuilder().setOutput(0, "x")).setOutput(0, OnnxModels.tensorInfo("x", 1, 2)).build();
+        e = refused(write(dir, "shadow.onnx", OnnxModels.model(shadow, 17)));
+        assertTrue(e.getMessage().contains("node '/a' (Neg): value 'x' is defined twice"), e.getMessage());
+    }
+
+    @Test
+    void controlCharactersInNamesAreEscapedInDiagnostics() throws IOException {
+        GraphProto g = GraphProto.newBuilder().addInput(OnnxModels.tensorInfo("in\nput\0", 1, 2))
+                .addNode(NodeProto.newBuilder().setName("/bad\u0007").setOpType("Add").addInput("in\nput\0").addInput("gh\nost").addOutput("y"))
+                .addOutput(OnnxModels.tensorInfo("y", 1, 2)).build();
+        IrException e = refused(write(dir, "names.onnx", OnnxModels.model(g, 17)));
+        assertTrue(e.getMessage().contains("node '/bad\\u0007' (Add): input 'gh\\nost' is not produced"), e.getMessage());
+        assertFalse(e.getMessage().chars().anyMatch(Character::isISOControl), e.getMessage());
+    }
 }
