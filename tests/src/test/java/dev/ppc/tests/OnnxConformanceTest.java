@@ -28,10 +28,17 @@ import org.junit.jupiter.api.Test;
  * or a documented entry that names no claimed test, fails the suite too, so the list stays
  * true. The report (totals by set, a per-op table, the failures with reasons) is printed and
  * written to {@code target/conformance.md}, the source of {@code docs/conformance.md}.
+ *
+ * <p>ppc's own node tests of legacy opsets ({@link #LEGACY_SETS}: old operator versions checked
+ * against NumPy implementations of their legacy semantics, written by
+ * {@code src/test/resources/legacy-opsets/generate.py}) run in the same suite, as one more set.
  */
 class OnnxConformanceTest {
     static final Path DATA = Path.of("/usr/share/libonnx-testdata/data");
     static final List<String> SETS = List.of("node", "pytorch-converted", "pytorch-operator", "simple");
+    /** The folder of ppc's own test sets, in the layout of the ONNX test data. */
+    static final Path OWN_DATA = Path.of("src/test/resources");
+    static final List<String> LEGACY_SETS = List.of("legacy-opsets");
 
     /**
      * Ops without a kernel that clean-up always removes once the input shapes are specialized:
@@ -55,8 +62,10 @@ class OnnxConformanceTest {
         Limitations limitations = Limitations.load("/conformance-limitations.txt");
         ConformanceReport report = new ConformanceReport();
         List<OnnxTestCase> tests = OnnxTestCase.discover(DATA, SETS);
+        List<OnnxTestCase> all = new ArrayList<>(tests);
+        all.addAll(OnnxTestCase.discover(OWN_DATA, LEGACY_SETS));
         Set<String> claimedKeys = new HashSet<>();
-        for (OnnxTestCase t : tests) {
+        for (OnnxTestCase t : all) {
             report.found(t.set());
             List<String> ops = ModelOps.of(t.model());
             if (!isClaimed(ops, supported)) {

@@ -46,7 +46,8 @@ import java.util.Set;
 /**
  * Imports an ONNX model file into a verified ppc {@link Module} with one function, {@code @main}.
  * Initializers and {@code Constant} nodes become module constants; model-local functions are
- * inlined; every node is bound to the schema version its opset import selects and its result
+ * inlined; every node is bound to the schema version its opset import selects (a model below
+ * opset 8 is first upgraded to opset 8 by {@link LegacyOpsetUpgrader}) and its result
  * types are inferred and reconciled with the model's declared {@code value_info}. Anything ppc
  * cannot represent (control flow, sparse tensors, unknown ops or opsets) is an {@link IrException}
  * with a one-line message naming the file and node.
@@ -60,6 +61,7 @@ public final class OnnxImporter {
     private final Map<String, FunctionProto> localFunctions = new HashMap<>();
     private final Map<String, TensorType> declaredTypes = new HashMap<>();
     private TensorDecoder decoder;
+    private LegacyOpsetUpgrader legacy;
     private int anonymousNodes;
 
     private OnnxImporter(Path file, String moduleName) {
@@ -129,6 +131,7 @@ public final class OnnxImporter {
 
     private Module importProto(ModelProto proto) {
         importOpsets(proto.getOpsetImportList(), proto.getIrVersion());
+        legacy = LegacyOpsetUpgrader.forModel(module, proto, source);
         for (FunctionProto f : proto.getFunctionsList()) localFunctions.put(functionKey(f.getDomain(), f.getName()), f);
         GraphProto g = proto.getGraph();
         if (g.getSparseInitializerCount() > 0) throw new IrException(source + ": sparse initializers are not supported");
@@ -221,7 +224,8 @@ public final class OnnxImporter {
 
     private void importNodes(Function f, List<NodeProto> nodes, Map<String, Value> env, String prefix,
                              Map<String, AttributeProto> callerAttrs, int depth) {
-        for (NodeProto node : nodes) {
+        // A node of an opset below 8 arrives as the opset-8 nodes that compute the same (LegacyOpsetUpgrader).
+        for (NodeProto original : nodes) for (NodeProto node : legacy.upgrade(original, describe(original, prefix), env)) {
             String domain = canonicalDomain(node.getDomain());
             String where = describe(node, prefix);
             FunctionProto local = localFunctions.get(functionKey(domain, node.getOpType()));
