@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * or a reference to nothing. Each refusal names the field by its path in the file and says what
  * it should be, e.g. {@code manifest.json: stages[1].core is 99; cores are 0..1}:
  * <ul>
+ *   <li>the model's source file and its sha256 come together;</li>
  *   <li>stages are numbered 0..S-1 in order and run on cores 0..S-1; their files are paths inside
  *       the bundle ({@link BundlePaths}) that {@code files} lists;</li>
  *   <li>every tensor has a known dtype and a shape of non-negative dimensions; model inputs and
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  *   <li>tied groups name stages that exist and relations ppc knows;</li>
  *   <li>files are listed once each, with a size and a sha256, schedule.json among them;</li>
  *   <li>the schedule ({@link #checkSchedule}) has the manifest's stages, placement and
- *       microbatches, is an inference schedule, and passes {@link ScheduleValidator} (no
+ *       microbatches, says how many stages a core holds, is an inference schedule, and passes {@link ScheduleValidator} (no
  *       deadlock, every forward exactly once).</li>
  * </ul>
  */
@@ -58,6 +59,9 @@ final class ManifestValidator {
 
     private void run() {
         if (m.model().name().isEmpty()) throw fail("model.name is empty");
+        if ((m.model().source() == null) != (m.model().sha256() == null)) {
+            throw fail("model has " + (m.model().source() == null ? "a sha256 but no source" : "a source but no sha256") + "; a model compiled from a file has both");
+        }
         if (m.model().sha256() != null && !SHA256.matcher(m.model().sha256()).matches()) {
             throw fail("model.sha256 is '" + m.model().sha256() + "', not 64 lowercase hex digits");
         }
@@ -260,6 +264,11 @@ final class ManifestValidator {
                 throw new BundleException(prefix + " runs stage " + k + " on core " + schedule.stageToCore(k) + ", but manifest.json's stages[" + k
                         + "].core is " + core);
             }
+        }
+        int mostPerCore = 0;
+        for (int c = 0; c < schedule.cores(); c++) mostPerCore = Math.max(mostPerCore, schedule.stagesOf(c).size());
+        if (schedule.virtual() != mostPerCore) {
+            throw new BundleException(prefix + ": virtual is " + schedule.virtual() + ", but its cores hold at most " + mostPerCore + " stage(s) each");
         }
         ValidationReport report = ScheduleValidator.validate(schedule);
         if (!report.isValid()) {

@@ -112,6 +112,10 @@ class BundleIntegrityCliTest {
         Path mistyped = BundleTamper.copy(pristine, dir.resolve("s.ppc"));
         BundleTamper.editManifest(mistyped, m -> stage(m, 1).put("core", "1"));
         refused(mistyped, "manifest.json: stages[1].core is \"1\", not an integer");
+
+        Path half = BundleTamper.copy(pristine, dir.resolve("h.ppc"));
+        BundleTamper.editManifest(half, m -> ((ObjectNode) m.get("model")).remove("sha256"));
+        refused(half, "manifest.json: model has a source but no sha256");
     }
 
     @Test
@@ -213,7 +217,7 @@ class BundleIntegrityCliTest {
     }
 
     @Test
-    void aScheduleNamingAWrongPeerOrCoreIsRefused() throws IOException {
+    void aScheduleWithAWrongPeerCoreOrVirtualCountIsRefused() throws IOException {
         Path peer = bundle();
         BundleTamper.editSchedule(peer, s -> ((ObjectNode) actions(s, 0).get(1)).put("peer", 5));
         refused(peer, "schedule.json: core 0, step 1: SEND_F(stage 0, mb 0, to stage 5) sends to stage 5, but activations go from stage 0 to stage 1");
@@ -221,6 +225,10 @@ class BundleIntegrityCliTest {
         Path core = BundleTamper.copy(pristine, dir.resolve("c.ppc"));
         BundleTamper.editSchedule(core, s -> ((ArrayNode) s.get("stageToCore")).set(1, 99));
         refused(core, "bundle " + core + ": schedule.json: stage 1 is mapped to core 99, but there are 2 cores");
+
+        Path virtual = BundleTamper.copy(pristine, dir.resolve("v.ppc"));
+        BundleTamper.editSchedule(virtual, s -> s.put("virtual", 2));
+        refused(virtual, "schedule.json: virtual is 2, but its cores hold at most 1 stage(s) each");
     }
 
     @Test
