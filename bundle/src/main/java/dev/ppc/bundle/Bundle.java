@@ -1,6 +1,7 @@
 package dev.ppc.bundle;
 
 import dev.ppc.ir.Module;
+import dev.ppc.schedule.Schedule;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,9 +12,9 @@ import java.util.List;
  * @param path         the bundle directory or zip archive
  * @param manifest     the manifest
  * @param stages       stage k's program at index k
- * @param scheduleJson the text of schedule.json (verified against its checksum)
+ * @param schedule     schedule.json, verified against its checksum and the manifest, and valid
  */
-public record Bundle(Path path, BundleManifest manifest, List<Module> stages, String scheduleJson) {
+public record Bundle(Path path, BundleManifest manifest, List<Module> stages, Schedule schedule) {
     public Bundle {
         stages = List.copyOf(stages);
     }

@@ -11,23 +11,29 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** File helpers of the bundle writer and reader: streaming sha256, recursive delete. */
+/** File helpers of the bundle writer and reader: sha256 (streaming for files), recursive delete, zip. */
 public final class BundleFiles {
     private BundleFiles() {}
 
     /** The sha256 of a file's contents, lowercase hex; reads in 1 MiB chunks so large weights need no heap. */
     public static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        MessageDigest md = sha256Digest();
         byte[] buf = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(file)) {
             for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** The sha256 of {@code bytes}, lowercase hex. */
+    public static String sha256(byte[] bytes) { return HexFormat.of().formatHex(sha256Digest().digest(bytes)); }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     public static void deleteRecursively(Path dir) throws IOException {

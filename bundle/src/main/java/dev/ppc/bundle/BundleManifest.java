@@ -1,5 +1,7 @@
 package dev.ppc.bundle;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.ppc.ir.DType;
 import dev.ppc.ir.TensorType;
 import java.util.ArrayList;
@@ -8,10 +10,14 @@ import java.util.List;
 /**
  * The contents of a bundle's {@code manifest.json}: what was compiled, how it is cut, and a
  * checksum of every other file. Serialized with snake_case keys; see {@code compiler/BUNDLE.md}
- * for an example.
+ * for an example. The file itself ends with a digest of its own bytes ({@link ManifestSeal}),
+ * which is not part of this record.
+ *
+ * <p>Every field is required when the manifest is read, except those marked
+ * {@code @JsonSetter(nulls = Nulls.SET)}, which are absent when null.
  *
  * @param format           always {@value #FORMAT}
- * @param formatVersion    {@value #VERSION}; readers refuse versions they do not know
+ * @param formatVersion    {@value #VERSION}; readers refuse other versions (1 had no manifest digest)
  * @param model            the model's name and the file it was compiled from
  * @param target           the backend the stages are for ({@code cpu})
  * @param microbatches     how many microbatches a batch is split into
@@ -26,10 +32,10 @@ public record BundleManifest(String format, int formatVersion, Model model, Stri
                              List<TensorSpec> microbatchInputs, List<Stage> stages, List<Channel> channels,
                              List<TiedGroup> tiedGroups, List<FileEntry> files) {
     public static final String FORMAT = "ppc-bundle";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** The model: its name and, when compiled from a file, that file's name and sha256. */
-    public record Model(String name, String source, String sha256) {}
+    public record Model(String name, @JsonSetter(nulls = Nulls.SET) String source, @JsonSetter(nulls = Nulls.SET) String sha256) {}
 
     /** A named tensor with a static type; dtype is the IR's text name ({@code f32}, {@code i64}). */
     public record TensorSpec(String name, String dtype, List<Long> shape) {
@@ -48,7 +54,7 @@ public record BundleManifest(String format, int formatVersion, Model model, Stri
      * One input or output of a stage: a model input or output ({@code kind = "model"}) or a
      * channel ({@code kind = "channel"}, with its id).
      */
-    public record Port(String name, String dtype, List<Long> shape, String kind, Integer channel) {
+    public record Port(String name, String dtype, List<Long> shape, String kind, @JsonSetter(nulls = Nulls.SET) Integer channel) {
         public static Port model(String name, TensorType type) { return new Port(name, type.dtype().textName(), shapeOf(type), "model", null); }
 
         public static Port channel(String name, TensorType type, int id) { return new Port(name, type.dtype().textName(), shapeOf(type), "channel", id); }
@@ -58,7 +64,8 @@ public record BundleManifest(String format, int formatVersion, Model model, Stri
      * One stage: the core it runs on, its files (paths relative to the bundle) and its signature.
      * {@code onnx} is present when the stage was also written as ONNX.
      */
-    public record Stage(int stage, int core, String program, String weights, String onnx, List<Port> inputs, List<Port> outputs) {}
+    public record Stage(int stage, int core, String program, String weights, @JsonSetter(nulls = Nulls.SET) String onnx, List<Port> inputs,
+                        List<Port> outputs) {}
 
     /** A channel: the value (by its name in the unpartitioned model) sent from stage src to stage dst, and its size. */
     public record Channel(int id, int src, int dst, String value, String dtype, List<Long> shape, long bytes) {}

@@ -1,7 +1,5 @@
 package dev.ppc.bundle;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
@@ -10,32 +8,49 @@ import dev.ppc.ir.TensorData;
 import dev.ppc.ir.Value;
 import dev.ppc.ir.text.IrParser;
 import dev.ppc.ir.verify.Verifier;
+import dev.ppc.schedule.Schedule;
+import dev.ppc.schedule.ScheduleException;
+import dev.ppc.schedule.ScheduleJson;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.ProviderNotFoundException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads a bundle back and refuses anything it cannot vouch for, with a one-line
- * {@link BundleException} that names the bundle and the file:
+ * {@link BundleException} that names the bundle and the file (and the field, for the manifest):
  * <ul>
- *   <li>a missing or unparsable manifest, another format, a format version it does not know;</li>
+ *   <li>a directory holding anything but directories and regular files: a symbolic link wherever
+ *       it points, a FIFO, a device ({@link BundleTree}); a zip archive that is truncated or
+ *       corrupt, or has an entry that is a link, a special file, a path leading outside it or a
+ *       duplicate ({@link ZipBundleCheck});</li>
+ *   <li>a missing or unparsable manifest, another format, an older or newer format version, a
+ *       manifest whose seal does not match its bytes ({@link ManifestSeal}), a missing, unknown,
+ *       duplicate or mistyped field, a manifest that contradicts itself ({@link ManifestValidator});</li>
  *   <li>a file listed in the manifest that is missing, has another size (truncated or replaced)
- *       or another sha256 (modified after compile); a stage file the manifest does not list;</li>
+ *       or another sha256 (modified after compile);</li>
+ *   <li>a schedule that does not parse, does not fit the manifest, or is not valid (deadlocks,
+ *       misses or repeats a forward);</li>
  *   <li>a program that does not parse or verify, weights whose names, dtypes or shapes do not
  *       match the program's {@code external} constants, a program whose parameters, receives or
- *       sends disagree with the manifest.</li>
+ *       sends disagree with the manifest, a tied group naming a constant its stage lacks.</li>
  * </ul>
  * Each stage comes back as a module whose {@code @main} is the stage program and whose external
  * constants are filled with the safetensors data (mapped, not copied).
  */
 public final class BundleReader {
+    /** Far more than any manifest; a larger file is not read into memory. */
+    private static final long MAX_MANIFEST_BYTES = 64L << 20;
+
     private final Path dir;
     private final String where;
 
@@ -45,89 +60,88 @@ public final class BundleReader {
     }
 
     /**
+     * Whether {@code path} is a bundle by its contents: a directory with a manifest.json, or a
+     * file that starts like a zip archive. Names do not matter: a zip archive named {@code .ppc}
+     * is a bundle, and a file named {@code .zip} that is not an archive is not.
+     */
+    public static boolean isBundle(Path path) {
+        if (Files.isDirectory(path)) return Files.exists(path.resolve("manifest.json"), LinkOption.NOFOLLOW_LINKS);
+        if (!Files.isRegularFile(path)) return false;
+        try (InputStream in = Files.newInputStream(path)) {
+            return ZipBundleCheck.hasZipMagic(in.readNBytes(4));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Reads and verifies the bundle at {@code path}: a bundle directory, or a zip archive of one
      * (its entries at the archive's root).
      */
     public static Bundle read(Path path) {
-        if (!Files.isRegularFile(path)) return new BundleReader(path, path).readVerified(path);
-        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(path)) {
+        String where = "bundle " + path;
+        if (Files.isDirectory(path)) {
+            BundleTree.check(path, where);
+            return new BundleReader(path, path).readVerified(path);
+        }
+        if (!Files.exists(path)) throw new BundleException(where + ": no such file or directory");
+        if (!Files.isRegularFile(path)) throw new BundleException(where + ": not a bundle directory or zip archive");
+        byte[] head;
+        try (InputStream in = Files.newInputStream(path)) {
+            head = in.readNBytes(4);
+        } catch (IOException e) {
+            throw new BundleException(where + ": cannot read the file: " + oneLine(e.getMessage()));
+        }
+        if (!ZipBundleCheck.hasZipMagic(head)) throw new BundleException(where + ": not a bundle directory or zip archive");
+        ZipBundleCheck.check(path, where);
+        try (FileSystem zip = FileSystems.newFileSystem(path)) {
             // Stage programs hold copies of the weights, so the archive can be closed afterwards.
             return new BundleReader(zip.getPath("/"), path).readVerified(path);
-        } catch (java.nio.file.ProviderNotFoundException | java.util.zip.ZipException e) {
-            throw new BundleException("bundle " + path + ": not a bundle directory or zip archive");
-        } catch (java.io.IOException e) {
-            throw new BundleException("bundle " + path + ": cannot open the archive: " + e.getMessage());
+        } catch (ProviderNotFoundException | IOException e) {
+            throw new BundleException(where + ": the file is a truncated or corrupt zip archive (" + oneLine(e.getMessage()) + ")");
         }
     }
 
     private BundleException error(String message) { return new BundleException(where + ": " + message); }
 
     private Bundle readVerified(Path shownAs) {
-        if (!Files.isDirectory(dir)) throw error(Files.exists(dir) ? "not a directory; a ppc bundle is a directory" : "no such directory");
-        BundleManifest manifest = manifest();
-        Set<String> listed = new LinkedHashSet<>();
-        for (BundleManifest.FileEntry f : manifest.files()) {
-            if (!listed.add(f.path())) throw error("manifest.json lists " + f.path() + " twice");
-            checkFile(f);
-        }
-        List<Module> stages = new ArrayList<>();
-        for (int k = 0; k < manifest.stages().size(); k++) {
-            BundleManifest.Stage s = manifest.stages().get(k);
-            if (s.stage() != k) throw error("manifest.json: stage entry " + k + " is numbered " + s.stage());
-            for (String p : new String[] {s.program(), s.weights(), s.onnx()}) {
-                if (p != null && !listed.contains(p)) throw error("manifest.json: stage " + k + "'s file " + p + " is not listed under files, so it cannot be verified");
-            }
-            stages.add(loadStage(manifest, s));
-        }
-        if (!listed.contains("schedule.json")) throw error("manifest.json does not list schedule.json, so it cannot be verified");
-        String schedule;
+        BundleManifest manifest = ManifestReader.read(manifestBytes(), where);
+        for (BundleManifest.FileEntry f : manifest.files()) checkFile(f);
+        Schedule schedule;
         try {
-            schedule = Files.readString(dir.resolve("schedule.json"), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw error("cannot read schedule.json: " + e.getMessage());
+            schedule = ScheduleJson.read(Files.readString(dir.resolve("schedule.json"), StandardCharsets.UTF_8));
+        } catch (ScheduleException e) {
+            // The schedule module's messages name the file, except those about the schedule's shape.
+            throw error(e.getMessage().startsWith("schedule.json") ? e.getMessage() : "schedule.json: " + e.getMessage());
+        } catch (IOException e) {
+            throw error("schedule.json cannot be read: " + oneLine(e.getMessage()));
         }
+        ManifestValidator.checkSchedule(manifest, schedule, where);
+        List<Module> stages = new ArrayList<>();
+        for (BundleManifest.Stage s : manifest.stages()) stages.add(loadStage(s));
+        checkTiedConstants(manifest, stages);
         return new Bundle(shownAs, manifest, stages, schedule);
     }
 
-    private BundleManifest manifest() {
+    private byte[] manifestBytes() {
         Path file = dir.resolve("manifest.json");
-        if (!Files.isRegularFile(file)) throw error("manifest.json is missing; this is not a ppc bundle");
-        JsonNode tree;
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) throw error("manifest.json is missing; this is not a ppc bundle");
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) throw error("manifest.json is not a regular file");
         try {
-            tree = BundleJson.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw error("manifest.json is not valid JSON (" + oneLine(e.getOriginalMessage()) + ")");
+            long size = Files.size(file);
+            if (size > MAX_MANIFEST_BYTES) throw error("manifest.json is " + size + " bytes, more than a manifest has; this is not a ppc bundle");
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw error("manifest.json cannot be read: " + oneLine(e.getMessage()));
         }
-        if (tree == null || !tree.isObject()) throw error("manifest.json is not a JSON object");
-        String format = tree.path("format").asText("");
-        if (!format.equals(BundleManifest.FORMAT)) throw error("manifest.json: format is '" + format + "', not '" + BundleManifest.FORMAT + "'");
-        JsonNode version = tree.path("format_version");
-        if (!version.isInt() || version.asInt() != BundleManifest.VERSION) {
-            throw error("manifest.json: format version " + version + " is not supported (this ppc reads version " + BundleManifest.VERSION + ")");
-        }
-        BundleManifest m;
-        try {
-            m = BundleJson.MAPPER.treeToValue(tree, BundleManifest.class);
-        } catch (JsonProcessingException e) {
-            throw error("manifest.json is malformed (" + oneLine(e.getOriginalMessage()) + ")");
-        }
-        if (m.model() == null || m.stages() == null || m.stages().isEmpty() || m.channels() == null || m.tiedGroups() == null || m.files() == null
-                || m.microbatchInputs() == null || m.microbatches() < 1) {
-            throw error("manifest.json is incomplete: it needs model, microbatches, microbatch_inputs, stages, channels, tied_groups and files");
-        }
-        return m;
     }
 
+    /** The file exists as a regular file of the listed size and sha256. The manifest validator has checked the path. */
     private void checkFile(BundleManifest.FileEntry f) {
         String p = f.path();
-        if (p == null || p.isEmpty() || p.startsWith("/") || p.contains("\\") || p.contains(":") || List.of(p.split("/")).contains("..")
-                || p.equals("manifest.json")) {
-            throw error("manifest.json lists the path '" + p + "', which is not a file inside the bundle");
-        }
         Path file = dir.resolve(p);
-        if (!Files.isRegularFile(file)) throw error(p + " is missing");
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) throw error(p + " is missing");
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) throw error(p + " is not a regular file");
         try {
             long size = Files.size(file);
             if (size != f.size()) {
@@ -139,7 +153,20 @@ public final class BundleReader {
         }
     }
 
-    private Module loadStage(BundleManifest manifest, BundleManifest.Stage s) {
+    /** Every member of a tied group is a constant of its stage's program. */
+    private void checkTiedConstants(BundleManifest manifest, List<Module> stages) {
+        for (int g = 0; g < manifest.tiedGroups().size(); g++) {
+            List<BundleManifest.TiedMember> members = manifest.tiedGroups().get(g).members();
+            for (int i = 0; i < members.size(); i++) {
+                BundleManifest.TiedMember t = members.get(i);
+                if (!stages.get(t.stage()).constants().containsKey(t.constant())) {
+                    throw error("manifest.json: tied_groups[" + g + "].members[" + i + "]: stage " + t.stage() + " has no constant '" + t.constant() + "'");
+                }
+            }
+        }
+    }
+
+    private Module loadStage(BundleManifest.Stage s) {
         Module program;
         try {
             program = IrParser.parse(Files.readString(dir.resolve(s.program()), StandardCharsets.UTF_8), s.program());
@@ -148,6 +175,7 @@ public final class BundleReader {
         } catch (IOException e) {
             throw error(s.program() + " cannot be read: " + oneLine(e.getMessage()));
         }
+        if (program.functions().isEmpty()) throw error(s.program() + " has no function; a stage program is one @main");
         Map<String, TensorData> weights;
         try {
             weights = new HashMap<>(Safetensors.read(dir.resolve(s.weights())).tensors());
@@ -174,12 +202,12 @@ public final class BundleReader {
         } catch (IrException e) {
             throw error(s.program() + ": " + e.getMessage());
         }
-        checkSignature(manifest, s, program);
+        checkSignature(s, program);
         return program;
     }
 
     /** The program's parameters, receives, sends and outputs must be the ports the manifest lists, in order. */
-    private void checkSignature(BundleManifest manifest, BundleManifest.Stage s, Module program) {
+    private void checkSignature(BundleManifest.Stage s, Module program) {
         Function main = program.main();
         List<String> inputs = new ArrayList<>(), outputs = new ArrayList<>();
         for (Value p : main.params()) inputs.add("model " + p.name() + " " + p.type());
@@ -192,34 +220,17 @@ public final class BundleReader {
             throw error(s.program() + ": the program's inputs " + inputs + " and outputs " + outputs + " do not match the manifest's stage "
                     + s.stage() + " (" + ports(s.inputs()) + " -> " + ports(s.outputs()) + ")");
         }
-        for (BundleManifest.Port p : s.inputs()) {
-            if (p.channel() != null) checkChannel(manifest, p.channel(), -1, s.stage());
-        }
-        for (BundleManifest.Port p : s.outputs()) {
-            if (p.channel() != null) checkChannel(manifest, p.channel(), s.stage(), -1);
-        }
     }
 
-    private void checkChannel(BundleManifest manifest, int id, int src, int dst) {
-        for (BundleManifest.Channel c : manifest.channels()) {
-            if (c.id() == id && (src < 0 || c.src() == src) && (dst < 0 || c.dst() == dst)) return;
-        }
-        throw error("manifest.json: channel " + id + " is used by stage " + Math.max(src, dst) + " but not listed with that stage under channels");
-    }
-
-    private List<String> ports(List<BundleManifest.Port> ports) {
+    /** The ports as {@link #checkSignature} compares them; the manifest validator has checked their types. */
+    private static List<String> ports(List<BundleManifest.Port> ports) {
         List<String> out = new ArrayList<>();
         for (BundleManifest.Port p : ports) {
-            String type;
-            try {
-                type = new BundleManifest.TensorSpec(p.name(), p.dtype(), p.shape()).type().toString();
-            } catch (RuntimeException e) {
-                throw error("manifest.json: port " + p.name() + " has a malformed dtype or shape (" + p.dtype() + ", " + p.shape() + ")");
-            }
+            String type = new BundleManifest.TensorSpec(p.name(), p.dtype(), p.shape()).type().toString();
             out.add(p.kind() + (p.channel() != null ? " " + p.channel() : "") + " " + p.name() + " " + type);
         }
         return out;
     }
 
-    private static String oneLine(String s) { return s == null ? "" : s.replace('\n', ' ').trim(); }
+    private static String oneLine(String s) { return BundleJson.oneLine(s); }
 }

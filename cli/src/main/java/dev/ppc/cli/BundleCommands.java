@@ -9,7 +9,6 @@ import dev.ppc.runtime.RunStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,10 +16,16 @@ import java.util.Map;
 final class BundleCommands {
     private BundleCommands() {}
 
-    /** A bundle is a directory with a manifest.json, or a zip archive of one. */
+    /**
+     * Whether {@code p} is read as a bundle. Contents decide ({@link BundleReader#isBundle}: a
+     * directory with a manifest.json, or a zip archive, whatever its name); a path named like a
+     * bundle ({@code .ppc}, {@code .zip}) that is none goes to the bundle reader too, whose message
+     * says what is wrong with it, rather than to the model importer.
+     */
     static boolean isBundle(Path p) {
-        if (Files.isRegularFile(p)) return p.getFileName().toString().endsWith(".zip");
-        return Files.isDirectory(p) && Files.isRegularFile(p.resolve("manifest.json"));
+        if (BundleReader.isBundle(p)) return true;
+        Path name = p.getFileName();
+        return name != null && (name.toString().endsWith(".ppc") || name.toString().endsWith(".zip"));
     }
 
     static String inspect(Path bundle, String emit) {

@@ -19,8 +19,9 @@ package dev.ppc.ir;
 public final class Names {
     private Names() {}
 
-    /** {@code name} with every control, line-separator and bidi-control character escaped. */
+    /** {@code name} with every control, line-separator and bidi-control character escaped ({@code "null"} for null). */
     public static String printable(String name) {
+        if (name == null) return "null";
         int first = 0;
         while (first < name.length() && !needsEscape(name.charAt(first))) first++;
         if (first == name.length()) return name;

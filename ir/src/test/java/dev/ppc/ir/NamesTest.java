@@ -28,4 +28,9 @@ class NamesTest {
         String once = Names.printable("x\0\n\u0007\u202e");
         assertEquals(once, Names.printable(once));
     }
+
+    @Test
+    void nullPrintsAsNull() {
+        assertEquals("null", Names.printable(null));
+    }
 }

@@ -11,7 +11,6 @@ import dev.ppc.ir.Dim;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.TensorType;
 import dev.ppc.schedule.Schedule;
-import dev.ppc.schedule.ScheduleJson;
 import dev.ppc.schedule.ScheduleKind;
 import dev.ppc.schedule.Schedules;
 import java.nio.file.Path;
@@ -29,7 +28,6 @@ final class BundleLoader {
     static PipelineSpec load(Path dir, LoadOptions options) {
         Bundle bundle = BundleReader.read(dir);
         BundleManifest manifest = bundle.manifest();
-        if (manifest.batchAxis() != 0) throw new BundleException("bundle " + dir + ": batch axis " + manifest.batchAxis() + " is not supported (only 0)");
         int m = options.microbatches() == null ? manifest.microbatches() : options.microbatches();
         int stages = manifest.stages().size();
         int cores = options.cores() == null ? stages : options.cores();
@@ -37,11 +35,17 @@ final class BundleLoader {
             throw new InputMismatchException("--cores " + cores + ": the bundle has " + stages + " stages, which run on a number of cores that divides "
                     + stages + "; use one of " + divisors(stages));
         }
-        Schedule schedule = m == manifest.microbatches() && cores == stages ? ScheduleJson.read(bundle.scheduleJson())
+        Schedule schedule = m == manifest.microbatches() && cores == stages ? bundle.schedule()
                 // Schedules are data derived from (kind, cores, microbatches, stages per core); other
                 // counts regenerate it: stage s then runs on core s mod cores.
                 : Schedules.generate(ScheduleKind.FORWARD, cores, m, stages / cores);
-        Backend backend = Backend.find(manifest.target());
+        Backend backend;
+        try {
+            backend = Backend.find(manifest.target());
+        } catch (IllegalArgumentException e) {
+            throw new BundleException("bundle " + dir + ": manifest.json: target is '" + manifest.target()
+                    + "', and this ppc has no backend of that name; recompile the model for cpu");
+        }
         PipelineSpec.Builder b = PipelineSpec.builder(schedule);
         for (BundleManifest.TensorSpec in : manifest.microbatchInputs()) b.input(in.name(), fullBatch(in.type(), m));
         for (BundleManifest.Stage s : manifest.stages()) {
@@ -60,10 +64,22 @@ final class BundleLoader {
                 compiled.add(exe);
                 b.stage(StageSpec.fromPorts(k, schedule.stageToCore(k), exe));
             }
-            return b.build();
+            return build(b, dir);
         } catch (RuntimeException e) {
             compiled.forEach(ExecutableStage::close);
             throw e;
+        }
+    }
+
+    /**
+     * The validated spec. The reader has checked the bundle against everything the spec checks, so
+     * a refusal here still comes from the bundle's contents, and is reported as the bundle's.
+     */
+    private static PipelineSpec build(PipelineSpec.Builder b, Path dir) {
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new BundleException("bundle " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,12 +1,16 @@
 package dev.ppc.schedule;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The bundle's {@code schedule.json}: a schedule as the runtime reads it.
@@ -35,7 +39,7 @@ import java.util.List;
  * </pre>
  * {@code mb} is present for actions on one microbatch and {@code peer} for sends, receives and
  * REDUCE_TIED. The writer puts one action per line so that schedules diff well; the reader
- * accepts any JSON layout.
+ * accepts any JSON layout, but no duplicate key, unknown field or non-integer number.
  */
 public final class ScheduleJson {
     /** The value of the {@code format} field. */
@@ -43,7 +47,10 @@ public final class ScheduleJson {
     /** The version this class writes and reads. */
     public static final int VERSION = 1;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final Set<String> FIELDS = Set.of("format", "version", "kind", "cores", "stages", "virtual", "microbatches", "training",
+            "stageToCore", "actions");
+    private static final Set<String> ACTION_FIELDS = Set.of("op", "stage", "mb", "peer");
 
     private ScheduleJson() { }
 
@@ -101,6 +108,8 @@ public final class ScheduleJson {
             throw new ScheduleException("schedule.json is not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isObject()) throw new ScheduleException("schedule.json must hold a JSON object");
+        String unknown = unknownField(root, FIELDS);
+        if (unknown != null) throw new ScheduleException("schedule.json: unknown field '" + unknown + "' (known: " + sorted(FIELDS) + ")");
         if (!FORMAT.equals(root.path("format").asText()))
             throw new ScheduleException("schedule.json: field 'format' must be \"" + FORMAT + "\", got " + root.path("format"));
         int version = intField(root, "version");
@@ -118,7 +127,7 @@ public final class ScheduleJson {
             throw new ScheduleException("schedule.json: 'stageToCore' must be an array of " + stages + " core numbers, one per stage");
         int[] stageToCore = new int[stages];
         for (int s = 0; s < stages; s++) {
-            if (!map.get(s).canConvertToInt()) throw new ScheduleException("schedule.json: stageToCore[" + s + "] is not a core number");
+            if (!isInt(map.get(s))) throw new ScheduleException("schedule.json: stageToCore[" + s + "] is not a core number");
             stageToCore[s] = map.get(s).asInt();
         }
         JsonNode actions = root.get("actions");
@@ -138,23 +147,25 @@ public final class ScheduleJson {
     private static Action readAction(JsonNode node, int core, int step) {
         String where = "schedule.json: core " + core + ", step " + step + ": ";
         if (!node.isObject()) throw new ScheduleException(where + "an action must be an object like {\"op\":\"F\",\"stage\":0,\"mb\":0}");
+        String unknown = unknownField(node, ACTION_FIELDS);
+        if (unknown != null) throw new ScheduleException(where + "unknown field '" + unknown + "' (an action has " + sorted(ACTION_FIELDS) + ")");
         ActionType type;
         try {
             type = ActionType.valueOf(node.path("op").asText());
         } catch (IllegalArgumentException e) {
             throw new ScheduleException(where + "unknown op " + node.path("op") + "; expected one of " + Arrays.toString(ActionType.values()));
         }
-        if (!node.path("stage").canConvertToInt()) throw new ScheduleException(where + type + " needs an integer 'stage'");
+        if (!isInt(node.path("stage"))) throw new ScheduleException(where + type + " needs an integer 'stage'");
         int mb = -1;
         if (type.hasMicrobatch()) {
-            if (!node.path("mb").canConvertToInt()) throw new ScheduleException(where + type + " needs an integer 'mb'");
+            if (!isInt(node.path("mb"))) throw new ScheduleException(where + type + " needs an integer 'mb'");
             mb = node.get("mb").asInt();
         } else if (node.has("mb")) {
             throw new ScheduleException(where + type + " is not about one microbatch; remove 'mb'");
         }
         int peer = -1;
         if (type.hasPeer()) {
-            if (!node.path("peer").canConvertToInt()) throw new ScheduleException(where + type + " needs an integer 'peer' stage");
+            if (!isInt(node.path("peer"))) throw new ScheduleException(where + type + " needs an integer 'peer' stage");
             peer = node.get("peer").asInt();
         } else if (node.has("peer")) {
             throw new ScheduleException(where + type + " has no peer stage; remove 'peer'");
@@ -162,9 +173,22 @@ public final class ScheduleJson {
         return new Action(type, node.get("stage").asInt(), mb, peer);
     }
 
+    /** An integer that fits an int: not a fraction, a string or a boolean. */
+    private static boolean isInt(JsonNode n) { return n != null && n.isIntegralNumber() && n.canConvertToInt(); }
+
+    private static String unknownField(JsonNode object, Set<String> known) {
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) return name;
+        }
+        return null;
+    }
+
+    private static String sorted(Set<String> names) { return String.join(", ", new TreeSet<>(names)); }
+
     private static int intField(JsonNode root, String name) {
         JsonNode n = root.get(name);
-        if (n == null || !n.canConvertToInt() || !n.isIntegralNumber())
+        if (!isInt(n))
             throw new ScheduleException("schedule.json: field '" + name + "' must be an integer");
         return n.asInt();
     }

@@ -76,4 +76,21 @@ class ScheduleJsonTest {
                 assertThrows(ScheduleException.class, () -> ScheduleJson.read(good.replace("[0,1]", "[0,5]"))).getMessage());
         assertTrue(assertThrows(ScheduleException.class, () -> ScheduleJson.read("{")).getMessage().startsWith("schedule.json is not valid JSON"));
     }
+
+    @Test
+    void refusesDuplicateKeysUnknownFieldsAndFractions() {
+        String good = ScheduleJson.write(Schedules.generate(ScheduleKind.FORWARD, 2, 2, 1));
+        String duplicate = assertThrows(ScheduleException.class, () -> ScheduleJson.read(good.replace("\"kind\": \"forward\",",
+                "\"kind\": \"forward\", \"kind\": \"gpipe\","))).getMessage();
+        assertTrue(duplicate.startsWith("schedule.json is not valid JSON: Duplicate field 'kind'"), duplicate);
+        assertEquals("schedule.json: unknown field 'cors' (known: actions, cores, format, kind, microbatches, stageToCore, stages, training, "
+                        + "version, virtual)",
+                assertThrows(ScheduleException.class, () -> ScheduleJson.read(good.replace("\"cores\": 2,", "\"cores\": 2, \"cors\": 2,"))).getMessage());
+        assertEquals("schedule.json: core 0, step 0: unknown field 'mb2' (an action has mb, op, peer, stage)",
+                assertThrows(ScheduleException.class, () -> ScheduleJson.read(good.replaceFirst("\"mb\":0", "\"mb\":0,\"mb2\":1"))).getMessage());
+        assertEquals("schedule.json: core 0, step 0: F needs an integer 'stage'",
+                assertThrows(ScheduleException.class, () -> ScheduleJson.read(good.replaceFirst("\"stage\":0", "\"stage\":0.5"))).getMessage());
+        assertEquals("schedule.json: stageToCore[1] is not a core number",
+                assertThrows(ScheduleException.class, () -> ScheduleJson.read(good.replace("[0,1]", "[0,1.0]"))).getMessage());
+    }
 }

@@ -130,7 +130,7 @@ public final class BundleWriter {
 
             BundleManifest manifest = new BundleManifest(draft.format(), draft.formatVersion(), model, draft.target(), draft.microbatches(),
                     draft.batchAxis(), draft.microbatchInputs(), stages, channels, tied, fileEntries(tmp));
-            Files.write(tmp.resolve("manifest.json"), BundleJson.pretty(manifest));
+            Files.write(tmp.resolve("manifest.json"), ManifestSeal.sealed(manifest));
 
             if (Files.exists(out)) BundleFiles.deleteRecursively(out);
             try {

@@ -70,7 +70,7 @@ class BundleTest {
         BundleManifest m = b.manifest();
         assertEquals(r.manifest(), m);
         assertEquals("ppc-bundle", m.format());
-        assertEquals(1, m.formatVersion());
+        assertEquals(BundleManifest.VERSION, m.formatVersion());
         assertEquals("cpu", m.target());
         assertEquals(2, m.microbatches());
         assertEquals(new BundleManifest.Model("mlp", "model.onnx", BundleFiles.sha256(Fixtures.model("mlp"))), m.model());
@@ -162,12 +162,24 @@ class BundleTest {
     }
 
     @Test
-    void anotherManifestVersionIsRefused() throws IOException {
+    void aNewerManifestVersionIsRefused() throws IOException {
         Path out = tmp.resolve("v.ppc");
         compileMlp(out);
         Path m = out.resolve("manifest.json");
-        Files.writeString(m, Files.readString(m).replace("\"format_version\" : 1", "\"format_version\" : 2"));
-        assertEquals("manifest.json: format version 2 is not supported (this ppc reads version 1)", refused(out));
+        Files.writeString(m, Files.readString(m).replace("\"format_version\" : 2", "\"format_version\" : 3"));
+        assertEquals("manifest.json: format version 3 is newer than this ppc reads (2); upgrade ppc to read it", refused(out));
+    }
+
+    @Test
+    void theManifestIsSealedByTheDigestOfItsOwnBytes() throws IOException {
+        Path out = tmp.resolve("seal.ppc");
+        compileMlp(out);
+        Path m = out.resolve("manifest.json");
+        String text = Files.readString(m);
+        assertTrue(text.matches("(?s).*\n  \"manifest_sha256\" : \"[0-9a-f]{64}\"\n}\n"), text);
+        // Same length, one digit of a size changed: only the seal can tell.
+        Files.writeString(m, text.replace("\"microbatches\" : 2", "\"microbatches\" : 3"));
+        assertEquals("manifest.json manifest_sha256 does not match the file's contents (the manifest was modified after compile)", refused(out));
     }
 
     @Test
@@ -182,16 +194,15 @@ class BundleTest {
     void aSwappedWeightsFileWithAFixedManifestIsRefusedByContent() throws IOException {
         // Someone copies stage 0's weights over stage 1's and "fixes" the checksums: the names no longer match the program.
         Path out = tmp.resolve("s.ppc");
-        compileMlp(out);
+        BundleManifest manifest = compileMlp(out).manifest();
         Files.copy(out.resolve("core-0/weights.safetensors"), out.resolve("core-1/weights.safetensors"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path m = out.resolve("manifest.json");
-        BundleManifest manifest = BundleJson.MAPPER.readValue(m.toFile(), BundleManifest.class);
         List<BundleManifest.FileEntry> files = new ArrayList<>();
         for (BundleManifest.FileEntry f : manifest.files()) {
             Path p = out.resolve(f.path());
             files.add(new BundleManifest.FileEntry(f.path(), Files.size(p), BundleFiles.sha256(p)));
         }
-        Files.write(m, BundleJson.pretty(new BundleManifest(manifest.format(), manifest.formatVersion(), manifest.model(), manifest.target(),
+        Files.write(m, ManifestSeal.sealed(new BundleManifest(manifest.format(), manifest.formatVersion(), manifest.model(), manifest.target(),
                 manifest.microbatches(), manifest.batchAxis(), manifest.microbatchInputs(), manifest.stages(), manifest.channels(),
                 manifest.tiedGroups(), files)));
         assertEquals("core-1/weights.safetensors has no tensor 'linears.3.weight', which core-1/program.ppir declares external", refused(out));
@@ -206,6 +217,8 @@ class BundleTest {
         assertTrue(refused(garbage).startsWith("manifest.json is not valid JSON ("));
         Files.writeString(garbage.resolve("manifest.json"), "{\"format\": \"onnx\"}");
         assertEquals("manifest.json: format is 'onnx', not 'ppc-bundle'", refused(garbage));
+        Files.writeString(garbage.resolve("manifest.json"), "{\"format\": \"ppc-bundle\", \"format\": \"ppc-bundle\"}");
+        assertEquals("manifest.json is not valid JSON (Duplicate field 'format' at line 1, column 34)", refused(garbage));
     }
 
     @Test

@@ -1,0 +1,94 @@
+package dev.ppc.bundle;
+
+import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.EnumSet;
+
+/**
+ * Checks that a bundle directory holds nothing but directories and regular files, before anything
+ * in it is opened. A symbolic link is refused wherever it points: one leading outside would make
+ * the bundle read files it does not contain, and one leading inside still makes a file's identity
+ * depend on something the checksums do not cover. A FIFO would block the reader forever, a device
+ * would read endlessly; both are refused by kind.
+ */
+final class BundleTree {
+    private static final int S_IFMT = 0170000;
+
+    private BundleTree() {}
+
+    /** Throws a {@link BundleException} (prefixed {@code where}) naming the first entry that is not a directory or a regular file. */
+    static void check(Path dir, String where) {
+        Path root = dir.toAbsolutePath().normalize();
+        try {
+            Files.walkFileTree(dir, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    String name = relative(dir, file);
+                    if (attrs.isSymbolicLink()) throw new BundleException(where + ": " + name + " is a symbolic link " + linkTarget(root, file)
+                            + "; a bundle holds only regular files, so links are refused even when they point inside it; replace it with the file itself");
+                    if (!attrs.isRegularFile() && !attrs.isDirectory()) {
+                        throw new BundleException(where + ": " + name + " is not a regular file (" + kind(file) + "); a bundle holds only regular files");
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    throw new BundleException(where + ": " + relative(dir, file) + " cannot be read: " + BundleJson.oneLine(e.getMessage()));
+                }
+            });
+        } catch (IOException e) {
+            throw new BundleException(where + ": cannot list the bundle directory: " + BundleJson.oneLine(e.getMessage()));
+        }
+    }
+
+    private static String relative(Path dir, Path file) { return dir.relativize(file).toString().replace('\\', '/'); }
+
+    /** {@code (to ../x, outside the bundle)} or {@code (to program.ppir, inside the bundle)}, judged by the link's text. */
+    private static String linkTarget(Path root, Path link) {
+        try {
+            Path target = Files.readSymbolicLink(link);
+            Path resolved = link.toAbsolutePath().getParent().resolve(target).normalize();
+            return "(to " + target + ", " + (resolved.startsWith(root) ? "inside" : "outside") + " the bundle)";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "(its target cannot be read)";
+        }
+    }
+
+    /** What a non-regular, non-directory, non-link file is: {@code a FIFO}, {@code a socket}, ... */
+    private static String kind(Path file) {
+        try {
+            Object mode = Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if (mode instanceof Integer m) return unixKind(m);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // No unix attributes on this file system: the kind stays unnamed.
+        }
+        return "a special file";
+    }
+
+    /** The kind of file a Unix mode (st_mode, as zip archives also store it) says, as a noun phrase. */
+    static String unixKind(int mode) {
+        return switch (mode & S_IFMT) {
+            case 0100000 -> "a regular file";
+            case 0040000 -> "a directory";
+            case 0120000 -> "a symbolic link";
+            case 0010000 -> "a FIFO";
+            case 0020000 -> "a character device";
+            case 0060000 -> "a block device";
+            case 0140000 -> "a socket";
+            default -> "a special file";
+        };
+    }
+
+    /** Whether a Unix mode is of a regular file or a directory, or carries no file type at all. */
+    static boolean isPlainFileOrDirectory(int mode) {
+        int type = mode & S_IFMT;
+        return type == 0 || type == 0100000 || type == 0040000;
+    }
+}
