@@ -114,8 +114,15 @@ public final class BundleReader {
             throw error("manifest.json is malformed (" + oneLine(e.getOriginalMessage()) + ")");
         }
         if (m.model() == null || m.stages() == null || m.stages().isEmpty() || m.channels() == null || m.tiedGroups() == null || m.files() == null
-                || m.microbatchInputs() == null || m.microbatches() < 1) {
-            throw error("manifest.json is incomplete: it needs model, microbatches, microbatch_inputs, stages, channels, tied_groups and files");
+                || m.microbatchInputs() == null || m.microbatches() < 1 || m.batch() == null || m.batch().inputs() == null
+                || m.batch().outputs() == null) {
+            throw error("manifest.json is incomplete: it needs model, microbatches, batch, microbatch_inputs, stages, channels, tied_groups and files");
+        }
+        for (BundleManifest.TensorSpec in : m.microbatchInputs()) {
+            Integer axis = m.batch().inputs().get(in.name());
+            if (axis == null || axis < 0 || in.shape() == null || axis >= in.shape().size()) {
+                throw error("manifest.json: batch.inputs gives input '" + in.name() + "' no batch axis within its shape " + in.shape());
+            }
         }
         return m;
     }

@@ -151,9 +151,9 @@ public final class BatchAxisAnalysis {
      * Proves that {@code module}'s entry function keeps samples apart along {@code inputAxes}.
      *
      * @param inputAxes the batch axis of every input of the entry function, by name
-     * @throws BatchAxisException if an op mixes samples, a constant differs between samples or an
-     *                            output has no batch axis
-     * @throws IrException        if the inputs are not static or their batch sizes differ
+     * @throws BatchAxisException if the inputs' batch sizes differ, an op mixes samples, a constant
+     *                            differs between samples or an output has no batch axis
+     * @throws IrException        if an input is not static or has no such axis
      */
     public static Result analyze(Module module, Map<String, Integer> inputAxes) {
         Function f = module.main();
@@ -169,7 +169,7 @@ public final class BatchAxisAnalysis {
                 throw new IrException("input '" + p.name() + "' has no axis " + axis + " (its type is " + p.type() + ")");
             }
             if (batch >= 0 && shape[axis] != batch) {
-                throw new IrException("input '" + p.name() + "' has " + shape[axis] + " samples along axis " + axis + " but input '" + first
+                throw new BatchAxisException("input '" + p.name() + "' has " + shape[axis] + " samples along axis " + axis + " but input '" + first
                         + "' has " + batch + "; the batch axes of all inputs must have the same size (choose them with --batch-axis NAME=AXIS)");
             }
             if (batch < 0) {
