@@ -42,6 +42,7 @@ class BatchAxisCliTest {
         CliRunner.run(append(base, "src")).assertUserError("--batch-axis src: expected NAME=AXIS, e.g. src=1");
         CliRunner.run(append(base, "tgt=1")).assertUserError("--batch-axis tgt=1: the model has no input 'tgt'; its inputs are src");
         CliRunner.run(append(base, "src=3")).assertUserError("--batch-axis src=3: input 'src' is f32[seq,batch,16], so its axes are 0 to 2");
+        CliRunner.run(append(append(append(base, "src=1"), "--batch-axis"), "src=1")).assertUserError("--batch-axis src=1: input 'src' is given twice");
         CliRunner.run("compile", seqFirst(), "--cuts", "1", "--input", "src=6x3x16", "--microbatches", "2", "-o", out())
                 .assertUserError("--microbatches 2: the batch of input 'src' (axis 1) is 3, which does not divide into 2 microbatches; use one of 1, 3");
     }
