@@ -60,7 +60,7 @@ public final class PipelineBench {
         Module whole = new ModelLoader().inputShapes(full).load(model);
         Module cleanedMicro = new ModelLoader().inputShapes(micro).load(model);
         Path bundle = Files.createTempDirectory("ppc-bench").resolve("model.ppc");
-        dev.ppc.compiler.Compiler.compile(cleanedMicro, CompileOptions.withCuts(cuts).microbatches(m), bundle);
+        dev.ppc.compiler.Compiler.compile(whole, CompileOptions.withCuts(cuts).microbatches(m), bundle);
 
         try (ExecutableStage one = Backend.find("cpu").compile(whole, whole.main(), new StageOptions(1, false));
              ExecutableStage oneMicro = Backend.find("cpu").compile(cleanedMicro, cleanedMicro.main(), new StageOptions(1, false));

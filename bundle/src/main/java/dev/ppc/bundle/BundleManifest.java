@@ -6,6 +6,7 @@ import dev.ppc.ir.DType;
 import dev.ppc.ir.TensorType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The contents of a bundle's {@code manifest.json}: what was compiled, how it is cut, and a
@@ -21,18 +22,33 @@ import java.util.List;
  * @param model            the model's name and the file it was compiled from
  * @param target           the backend the stages are for ({@code cpu})
  * @param microbatches     how many microbatches a batch is split into
- * @param batchAxis        the axis of every model input (and output) along which a batch is split
+ * @param batch            along which axis of each model input and output a batch is split, and whether that was proven
  * @param microbatchInputs the model inputs of one microbatch: the shapes the stage programs were compiled for
  * @param stages           stage k runs on core k
  * @param channels         every value sent from one stage to another
  * @param tiedGroups       weights held by several stages that are one parameter
  * @param files            every file of the bundle except the manifest, by path, with size and sha256
  */
-public record BundleManifest(String format, int formatVersion, Model model, String target, int microbatches, int batchAxis,
+public record BundleManifest(String format, int formatVersion, Model model, String target, int microbatches, Batch batch,
                              List<TensorSpec> microbatchInputs, List<Stage> stages, List<Channel> channels,
                              List<TiedGroup> tiedGroups, List<FileEntry> files) {
     public static final String FORMAT = "ppc-bundle";
     public static final int VERSION = 2;
+
+    /**
+     * How a batch is split into microbatches: the batch axis of every model input and output, by
+     * name. {@code proven} says that the compiler proved that no op mixes samples along those axes
+     * (see {@code dev.ppc.passes.batch.BatchAxisAnalysis}), so the runtime may split a batch into
+     * any number of microbatches; a bundle compiled for one microbatch without that proof must be
+     * run with one, and its outputs have no recorded axes.
+     */
+    public record Batch(boolean proven, Map<String, Integer> inputs, Map<String, Integer> outputs) {
+        /** The batch axis of model input or output {@code name}; 0 for an output of an unproven bundle. */
+        public int axisOf(String name) {
+            Integer a = inputs.containsKey(name) ? inputs.get(name) : outputs.get(name);
+            return a == null ? 0 : a;
+        }
+    }
 
     /** The model: its name and, when compiled from a file, that file's name and sha256. */
     public record Model(String name, @JsonSetter(nulls = Nulls.SET) String source, @JsonSetter(nulls = Nulls.SET) String sha256) {}

@@ -110,6 +110,7 @@ public final class BundleSummary {
         doc.put("model", manifest.model());
         doc.put("target", manifest.target());
         doc.put("microbatches", manifest.microbatches());
+        doc.put("batch", manifest.batch());
         doc.put("stages", rows);
         Map<String, Object> totals = new LinkedHashMap<>();
         totals.put("ops", rows.stream().mapToLong(StageRow::ops).sum());
@@ -128,6 +129,7 @@ public final class BundleSummary {
         if (model.source() != null) sb.append(" from ").append(Names.printable(model.source())).append(" (sha256 ").append(model.sha256(), 0, 12).append("...)");
         sb.append(", target ").append(manifest.target()).append(", ").append(rows.size()).append(rows.size() == 1 ? " stage, " : " stages, ")
                 .append(manifest.microbatches()).append(manifest.microbatches() == 1 ? " microbatch\n" : " microbatches\n");
+        sb.append(batchLine(manifest.batch())).append('\n');
         String[] head = {"stage", "core", "ops", "params", "param bytes", "const bytes", "recv B/mb", "send B/mb", "in", "out", "tied"};
         List<String[]> table = new ArrayList<>();
         table.add(head);
@@ -165,6 +167,16 @@ public final class BundleSummary {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** {@code batch: input src axis 1 -> output out axis 1 (proven)}, or why a bundle runs one microbatch only. */
+    private static String batchLine(BundleManifest.Batch batch) {
+        List<String> in = new ArrayList<>(), out = new ArrayList<>();
+        batch.inputs().forEach((name, axis) -> in.add(name + " axis " + axis));
+        batch.outputs().forEach((name, axis) -> out.add(name + " axis " + axis));
+        String inputs = (in.size() == 1 ? "input " : "inputs ") + String.join(", ", in);
+        if (!batch.proven()) return "batch: " + inputs + ", not proven to keep samples apart, so it runs as 1 microbatch";
+        return "batch: " + inputs + " -> " + (out.size() == 1 ? "output " : "outputs ") + String.join(", ", out) + " (proven)";
     }
 
     private static String ids(List<Integer> ids) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *   <li>stages are numbered 0..S-1 in order and run on cores 0..S-1; their files are paths inside
  *       the bundle ({@link BundlePaths}) that {@code files} lists;</li>
  *   <li>every tensor has a known dtype and a shape of non-negative dimensions; model inputs and
- *       outputs are batched (rank 1 or more, at least one sample per microbatch); a stage's model
+ *       outputs have their batch axis (see {@code batch}) with at least one sample per microbatch; a stage's model
  *       input is a microbatch input of the same type, and each model output has one producer;</li>
  *   <li>every channel goes from a stage to a later one, has one sending and one receiving port of
  *       its type, and its byte count is its type's;</li>
@@ -67,7 +67,7 @@ final class ManifestValidator {
         }
         if (m.target().isEmpty()) throw fail("target is empty; it names the backend the stages were compiled for (cpu)");
         if (m.microbatches() < 1) throw fail("microbatches is " + m.microbatches() + "; it must be at least 1");
-        if (m.batchAxis() != 0) throw fail("batch_axis is " + m.batchAxis() + "; this ppc splits batches along axis 0 only");
+        checkBatch();
         if (stages == 0) throw fail("stages is empty; a bundle has at least one stage");
         Set<String> files = checkFiles();
         Map<String, TensorType> inputs = checkMicrobatchInputs();
@@ -92,6 +92,19 @@ final class ManifestValidator {
         }
         if (producers.isEmpty()) throw fail("no stage has a model output; a bundle computes at least one");
         checkTiedGroups();
+    }
+
+    /** Batch axes are given for model inputs and outputs only, and are axes (not negative); the ports check the rank. */
+    private void checkBatch() {
+        for (var e : m.batch().inputs().entrySet()) {
+            if (e.getValue() < 0) throw fail("batch.inputs." + e.getKey() + " is " + e.getValue() + "; an axis is at least 0");
+        }
+        for (var e : m.batch().outputs().entrySet()) {
+            if (e.getValue() < 0) throw fail("batch.outputs." + e.getKey() + " is " + e.getValue() + "; an axis is at least 0");
+        }
+        if (!m.batch().proven() && m.microbatches() != 1) {
+            throw fail("batch.proven is false but microbatches is " + m.microbatches() + "; only a proven batch axis may be split");
+        }
     }
 
     private Set<String> checkFiles() {
@@ -125,7 +138,9 @@ final class ManifestValidator {
             BundleManifest.TensorSpec t = m.microbatchInputs().get(i);
             String path = "microbatch_inputs[" + i + "]";
             if (t.name().isEmpty()) throw fail(path + ".name is empty");
-            TensorType type = batched(path, type(path, t.dtype(), t.shape()));
+            Integer axis = m.batch().inputs().get(t.name());
+            if (axis == null) throw fail("batch.inputs gives model input '" + t.name() + "' no batch axis");
+            TensorType type = batched(path, type(path, t.dtype(), t.shape()), axis);
             if (inputs.putIfAbsent(t.name(), type) != null) throw fail(path + ": model input '" + t.name() + "' is listed twice");
         }
         return inputs;
@@ -161,7 +176,10 @@ final class ManifestValidator {
                         throw fail(path + ": model input '" + p.name() + "' is " + type + " here but " + declared + " under microbatch_inputs");
                     }
                 } else {
-                    batched(path, type);
+                    Integer axis = m.batch().outputs().get(p.name());
+                    // Only a bundle whose batch axes were not proven (one microbatch) has outputs without an axis.
+                    if (axis != null) batched(path, type, axis);
+                    else if (m.batch().proven()) throw fail("batch.outputs gives model output '" + p.name() + "' no batch axis");
                     Integer other = producers.putIfAbsent(p.name(), stage);
                     if (other != null) throw fail(path + ": model output '" + p.name() + "' is also an output of stage " + other);
                 }
@@ -224,10 +242,13 @@ final class ManifestValidator {
         return TensorType.of(t, shape(shape));
     }
 
-    /** A model input or output: split along axis 0 into microbatches, so rank 1 or more and at least one sample, and a full batch that still fits. */
-    private TensorType batched(String path, TensorType type) {
-        if (type.rank() == 0) throw fail(path + " is a scalar (" + type + "), but model inputs and outputs are batched along axis 0");
-        if (type.shape()[0] == 0) throw fail(path + ".shape[0] is 0; a microbatch has at least one sample");
+    /**
+     * A model input or output split along {@code axis} into microbatches: the axis exists, a
+     * microbatch has at least one sample along it, and a full batch still fits.
+     */
+    private TensorType batched(String path, TensorType type, int axis) {
+        if (axis < 0 || axis >= type.rank()) throw fail(path + " is " + type + ", which has no axis " + axis + " to batch along (see batch)");
+        if (type.shape()[axis] == 0) throw fail(path + ".shape[" + axis + "] is 0; a microbatch has at least one sample");
         try {
             Math.multiplyExact(Math.multiplyExact(type.numel(), m.microbatches()), Math.max(1, type.dtype().byteSize()));
         } catch (ArithmeticException e) {

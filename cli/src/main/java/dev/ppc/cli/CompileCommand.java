@@ -7,6 +7,7 @@ import dev.ppc.ir.Dim;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Value;
+import dev.ppc.passes.batch.BatchAxisChoice;
 import dev.ppc.schedule.ScheduleException;
 import dev.ppc.schedule.ScheduleKind;
 import java.nio.file.Path;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code ppc compile MODEL --cuts SPEC -o OUT.ppc}: specializes the model to one microbatch,
- * cleans it up, cuts it into stages with paired sends and receives, and writes the bundle.
+ * {@code ppc compile MODEL --cuts SPEC -o OUT.ppc}: specializes the model to the full batch, cleans
+ * it up, and hands it to the compile driver, which proves the batch axes, rewrites the model for one
+ * microbatch, cuts it into stages with paired sends and receives, and writes the bundle.
  */
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = "Cut a model into pipeline stages and write a per-core bundle with its schedule.")
@@ -50,8 +52,12 @@ public final class CompileCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "NAME=SHAPE", description = "full-batch shape of an input, e.g. input_ids=8x128 (repeatable)")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--microbatches", defaultValue = "1", paramLabel = "M", description = "microbatches per batch (default 1); the batch axis (0) must divide by M")
+    @Option(names = "--microbatches", defaultValue = "1", paramLabel = "M", description = "microbatches per batch (default 1); each input's batch axis must divide by M")
     int microbatches;
+
+    @Option(names = "--batch-axis", paramLabel = "NAME=AXIS",
+            description = "the axis of input NAME that holds the batch, e.g. src=1 (repeatable; default: the axis whose symbolic name contains 'batch', else 0)")
+    List<String> batchAxes = new ArrayList<>();
 
     @Option(names = "--schedule", defaultValue = "forward", paramLabel = "KIND", description = "pipeline schedule; inference bundles run 'forward'")
     String schedule;
@@ -80,9 +86,11 @@ public final class CompileCommand implements Callable<Integer> {
         }
         if (microbatches < 1) throw new UserError("--microbatches " + microbatches + ": must be at least 1");
         Module m = ModelLoader.read(model);
-        Map<String, long[]> microbatchShapes = microbatchShapes(m.main(), InspectCommand.parseInputs(inputs), microbatches);
-        new ModelLoader().inputShapes(microbatchShapes).cleanup(m);
-        CompileOptions options = new CompileOptions(partitioning.cuts, partitioning.stages, microbatches, emit != null, model);
+        // The default axis reads the symbolic dim names, which specialization replaces by sizes.
+        Map<String, Integer> axes = BatchAxisChoice.choose(m.main(), parseBatchAxes(batchAxes));
+        Map<String, long[]> fullBatchShapes = fullBatchShapes(m.main(), InspectCommand.parseInputs(inputs));
+        new ModelLoader().inputShapes(fullBatchShapes).cleanup(m);
+        CompileOptions options = new CompileOptions(partitioning.cuts, partitioning.stages, microbatches, emit != null, model, axes);
         CompileResult r = dev.ppc.compiler.Compiler.compile(m, options, out);
         var o = spec.commandLine().getOut();
         o.print(r.summary().toText());
@@ -90,11 +98,26 @@ public final class CompileCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Parses {@code --batch-axis NAME=AXIS} arguments (the name is everything before the last {@code =}). */
+    static Map<String, Integer> parseBatchAxes(List<String> args) {
+        Map<String, Integer> axes = new LinkedHashMap<>();
+        for (String a : args) {
+            int eq = a.lastIndexOf('=');
+            if (eq <= 0 || !a.substring(eq + 1).matches("-?[0-9]{1,9}")) {
+                throw new UserError("--batch-axis " + a + ": expected NAME=AXIS, e.g. src=1");
+            }
+            if (axes.put(a.substring(0, eq), Integer.parseInt(a.substring(eq + 1))) != null) {
+                throw new UserError("--batch-axis " + a + ": input '" + a.substring(0, eq) + "' is given twice");
+            }
+        }
+        return axes;
+    }
+
     /**
-     * The shapes of one microbatch: each input's full-batch shape (from --input, or the model's
-     * static shape) with axis 0 divided by the microbatch count.
+     * The full-batch shape of every input: from --input, or the model's static shape. The compiler
+     * divides each input's batch axis by the microbatch count.
      */
-    static Map<String, long[]> microbatchShapes(Function f, Map<String, long[]> given, int m) {
+    static Map<String, long[]> fullBatchShapes(Function f, Map<String, long[]> given) {
         for (String name : given.keySet()) {
             if (f.params().stream().noneMatch(p -> p.name().equals(name))) {
                 throw new UserError("--input " + name + ": the model has no input '" + name + "'; its inputs are "
@@ -111,16 +134,7 @@ public final class CompileCommand implements Callable<Integer> {
                 }
                 shape = p.type().shape();
             }
-            if (shape.length == 0) throw new UserError("input '" + p.name() + "' is a scalar; it cannot be split into microbatches");
-            if (shape[0] % m != 0) {
-                List<String> work = new ArrayList<>();
-                for (int d = 1; d <= shape[0]; d++) if (shape[0] % d == 0) work.add(Integer.toString(d));
-                throw new UserError("--microbatches " + m + ": the batch of input '" + p.name() + "' is " + shape[0]
-                        + ", which does not divide into " + m + " microbatches; use one of " + String.join(", ", work));
-            }
-            long[] mb = shape.clone();
-            mb[0] = shape[0] / m;
-            shapes.put(p.name(), mb);
+            shapes.put(p.name(), shape);
         }
         return shapes;
     }

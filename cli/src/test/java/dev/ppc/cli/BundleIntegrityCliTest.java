@@ -187,7 +187,7 @@ class BundleIntegrityCliTest {
         // Control characters in a name are escaped, so the message stays one line on any terminal.
         Path control = BundleTamper.copy(pristine, dir.resolve("c.ppc"));
         BundleTamper.editManifest(control, m -> ((ObjectNode) m.get("files").get(0)).put("path", "core-0/\u0000x\nerror: forged"));
-        refused(control, "manifest.json: files[0].path 'core-0/\\u0000x\\nerror: forged' is not a path inside the bundle: it contains a NUL character");
+        refused(control, "manifest.json: files[0].path 'core-0/\\0x\\nerror: forged' is not a path inside the bundle: it contains a NUL character");
     }
 
     // ---- the schedule ----

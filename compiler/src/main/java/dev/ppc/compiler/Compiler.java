@@ -17,19 +17,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The compile driver behind {@code ppc compile}: partitions a cleaned module at the given cuts,
- * inserts the sends and receives, and writes the bundle. The module must already have been
- * through the clean-up passes (specialize-shapes with the shapes of one microbatch,
- * fold-constants, dce, cse): every value has a static type.
+ * The compile driver behind {@code ppc compile}: proves the batch axes and rewrites a cleaned module
+ * for one microbatch ({@link Microbatching}), partitions it at the given cuts, inserts the sends and
+ * receives, and writes the bundle. The module must already have been through the clean-up passes
+ * (specialize-shapes with the shapes of the full batch, fold-constants, dce, cse): every value has
+ * a static type.
  */
 public final class Compiler {
     private Compiler() {}
 
     /**
-     * Compiles {@code cleaned} into the bundle directory {@code out}. The argument is not changed
-     * (the partitioner works on a copy), so callers can still run the unpartitioned module.
-     * Bad options and cuts are {@link IrException}s with one-line messages
-     * ({@link CutSpecException} for {@code --cuts}/{@code --stages}, {@code BundleException} for the bundle).
+     * Compiles {@code cleaned}, specialized for the full batch, into the bundle directory
+     * {@code out}, each stage program for one of {@code opts.microbatches()} microbatches split
+     * along {@code opts.batchAxes()}. The argument is not changed (the compiler works on a copy),
+     * so callers can still run the unpartitioned model. Bad options and cuts are
+     * {@link IrException}s with one-line messages ({@link CutSpecException} for
+     * {@code --cuts}/{@code --stages}, {@code BatchAxisException} for a batch axis along which the
+     * model mixes samples, {@code BundleException} for the bundle).
      */
     public static CompileResult compile(Module cleaned, CompileOptions opts, Path out) {
         CutSpec spec;
@@ -41,8 +45,10 @@ public final class Compiler {
             throw new CutSpecException("say where to cut the pipeline: --cuts SPEC (e.g. --cuts 3 or --cuts layers.2,layers.5)");
         }
         if (opts.microbatches() < 1) throw new IrException("--microbatches " + opts.microbatches() + ": the microbatch count must be at least 1");
-        PartitionPass.Result partitioned = PartitionPass.run(copy(cleaned), spec);
-        BundleWriter.Options writerOptions = new BundleWriter.Options(opts.microbatches(), opts.emitOnnxStages(), opts.sourceModel());
+        Module microbatch = copy(cleaned);
+        BundleManifest.Batch batch = Microbatching.apply(microbatch, opts.batchAxes(), opts.microbatches());
+        PartitionPass.Result partitioned = PartitionPass.run(microbatch, spec);
+        BundleWriter.Options writerOptions = new BundleWriter.Options(opts.microbatches(), batch, opts.emitOnnxStages(), opts.sourceModel());
         BundleManifest manifest;
         if (out.getFileName() != null && out.getFileName().toString().endsWith(".zip")) {
             manifest = writeZip(partitioned, writerOptions, out);

@@ -29,6 +29,11 @@ final class BundleLoader {
         Bundle bundle = BundleReader.read(dir);
         BundleManifest manifest = bundle.manifest();
         int m = options.microbatches() == null ? manifest.microbatches() : options.microbatches();
+        BundleManifest.Batch batch = manifest.batch();
+        if (!batch.proven() && m != 1) {
+            throw new InputMismatchException("--microbatches " + m + ": bundle " + dir + " was compiled for 1 microbatch without a proof that "
+                    + "its batch axes keep samples apart, so it runs as 1 microbatch; compile it with --microbatches " + m + " to split batches");
+        }
         int stages = manifest.stages().size();
         int cores = options.cores() == null ? stages : options.cores();
         if (cores > stages || stages % cores != 0) {
@@ -47,10 +52,15 @@ final class BundleLoader {
                     + "', and this ppc has no backend of that name; recompile the model for cpu");
         }
         PipelineSpec.Builder b = PipelineSpec.builder(schedule);
-        for (BundleManifest.TensorSpec in : manifest.microbatchInputs()) b.input(in.name(), fullBatch(in.type(), m));
+        for (BundleManifest.TensorSpec in : manifest.microbatchInputs()) {
+            int axis = batch.axisOf(in.name());
+            b.input(in.name(), fullBatch(in.type(), m, axis, dir), axis);
+        }
         for (BundleManifest.Stage s : manifest.stages()) {
             for (BundleManifest.Port p : s.outputs()) {
-                if ("model".equals(p.kind())) b.output(p.name(), fullBatch(new BundleManifest.TensorSpec(p.name(), p.dtype(), p.shape()).type(), m));
+                if (!"model".equals(p.kind())) continue;
+                int axis = batch.axisOf(p.name());
+                b.output(p.name(), fullBatch(new BundleManifest.TensorSpec(p.name(), p.dtype(), p.shape()).type(), m, axis, dir), axis);
             }
         }
         for (BundleManifest.Channel c : manifest.channels()) {
@@ -89,11 +99,13 @@ final class BundleLoader {
         return sb.toString();
     }
 
-    /** The full-batch type of a microbatch type: axis 0 times m. */
-    static TensorType fullBatch(TensorType microbatch, int m) {
-        if (microbatch.rank() == 0) throw new BundleException("a scalar model input or output cannot be split into microbatches");
+    /** The full-batch type of a microbatch type: the batch axis times m. */
+    static TensorType fullBatch(TensorType microbatch, int m, int axis, Path dir) {
+        if (microbatch.rank() == 0) throw new BundleException("bundle " + dir + ": a scalar model input or output cannot be split into microbatches");
+        if (axis < 0 || axis >= microbatch.rank())
+            throw new BundleException("bundle " + dir + ": manifest.json gives a model value of type " + microbatch + " the batch axis " + axis);
         List<Dim> dims = new ArrayList<>(microbatch.dims());
-        dims.set(0, Dim.of(microbatch.dim(0).size() * m));
+        dims.set(axis, Dim.of(microbatch.dim(axis).size() * m));
         return TensorType.of(microbatch.dtype(), dims);
     }
 }

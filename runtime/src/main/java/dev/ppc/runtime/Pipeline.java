@@ -19,12 +19,14 @@ import java.util.concurrent.TimeUnit;
  * A pipelined model, ready to run: one worker thread per core, each holding its core's stages and
  * running its action list of the schedule for every {@link #run}.
  *
- * <p>A run splits every model input along axis 0 into the schedule's m microbatches, as views that
- * share the caller's memory; lets the workers execute the schedule, the stages handing values to
- * one another through {@link Channel}s whose buffers are recycled; and returns the model outputs,
- * which the stages producing them wrote microbatch by microbatch into views of the full output. The
- * result equals running the stages one after another on each microbatch, bit for bit: each stage
- * sees the same inputs either way, and the runtime never touches the numbers.
+ * <p>A run splits every model input along its batch axis into the schedule's m microbatches, as
+ * views that share the caller's memory where the batch axis is 0 (copies into buffers the pipeline
+ * keeps otherwise); lets the workers execute the schedule, the stages handing values to one another
+ * through {@link Channel}s whose buffers are recycled; and returns the model outputs, which the
+ * stages producing them wrote microbatch by microbatch into views of the full output (or into kept
+ * buffers that are copied into it at the end). The result equals running the stages one after
+ * another on each microbatch, bit for bit: each stage sees the same inputs either way, and the
+ * runtime never touches the numbers.
  *
  * <p>Failures: the first exception in any worker cancels the run; every worker stops at its next
  * action or wakes from its wait, and {@code run} throws a {@link PipelineException} that names the
@@ -57,6 +59,9 @@ public final class Pipeline implements AutoCloseable {
     private final Watchdog watchdog;
     private final List<String> inputNames;
     private final List<String> outputNames;
+    /** Per model input and output (by position), the m microbatch buffers of a value batched along an axis other than 0; else null. */
+    private final Tensor[][] inputStaging;
+    private final Tensor[][] outputStaging;
     private final int batchSize;
     private final Object runLock = new Object();
     private final Object closeLock = new Object();
@@ -85,9 +90,25 @@ public final class Pipeline implements AutoCloseable {
         List<Worker> ws = new ArrayList<>();
         for (int c = 0; c < schedule.cores(); c++) ws.add(new Worker(c, schedule.actions(c), stagesByCore.get(c)));
         this.workers = List.copyOf(ws);
-        TensorType first = !spec.inputs().isEmpty() ? spec.inputs().values().iterator().next()
-                : spec.outputs().isEmpty() ? null : spec.outputs().values().iterator().next();
-        this.batchSize = first == null ? 0 : (int) first.shape()[0];
+        this.inputStaging = staging(spec, inputNames);
+        this.outputStaging = staging(spec, outputNames);
+        String first = !inputNames.isEmpty() ? inputNames.get(0) : outputNames.isEmpty() ? null : outputNames.get(0);
+        // Samples are counted along the batch axis: a sequence-first model's axis 0 holds positions.
+        TensorType firstType = first == null ? null : spec.inputs().containsKey(first) ? spec.inputs().get(first) : spec.outputs().get(first);
+        this.batchSize = first == null ? 0 : (int) firstType.shape()[spec.batchAxis(first)];
+    }
+
+    /** Microbatch buffers for the values batched along an axis other than 0, which have no zero-copy views. */
+    private static Tensor[][] staging(PipelineSpec spec, List<String> names) {
+        Tensor[][] buffers = new Tensor[names.size()][];
+        for (int i = 0; i < buffers.length; i++) {
+            String name = names.get(i);
+            if (spec.batchAxis(name) == 0) continue;
+            TensorType t = spec.microbatchType(name);
+            buffers[i] = new Tensor[spec.microbatches()];
+            for (int k = 0; k < buffers[i].length; k++) buffers[i][k] = Tensor.allocate(t.dtype(), t.shape());
+        }
+        return buffers;
     }
 
     /**
@@ -133,13 +154,15 @@ public final class Pipeline implements AutoCloseable {
             Tensor[][] in = splitInputs(inputs);
             Map<String, Tensor> result = new LinkedHashMap<>();
             Tensor[][] out = new Tensor[outputNames.size()][];
+            Tensor[] full = new Tensor[outputNames.size()];
             for (int i = 0; i < out.length; i++) {
                 TensorType t = spec.outputs().get(outputNames.get(i));
-                Tensor full = Tensor.allocate(t.dtype(), t.shape());
-                result.put(outputNames.get(i), full);
-                out[i] = MicrobatchSplitter.split(full, spec.microbatches());
+                full[i] = Tensor.allocate(t.dtype(), t.shape());
+                result.put(outputNames.get(i), full[i]);
+                out[i] = outputStaging[i] != null ? outputStaging[i] : MicrobatchSplitter.split(full[i], spec.microbatches());
             }
             execute(in, out, wallStart);
+            gatherOutputs(full);
             return result;
         }
     }
@@ -157,8 +180,8 @@ public final class Pipeline implements AutoCloseable {
         synchronized (runLock) {
             long wallStart = System.nanoTime();
             checkUsable();
-            Tensor[][] in = splitInputs(inputs);
-            Tensor[][] out = split("output", outputs, spec.outputs(), outputNames);
+            Tensor[][] in = split("input", inputs, spec.inputs(), inputNames, inputStaging);
+            Tensor[][] out = split("output", outputs, spec.outputs(), outputNames, outputStaging);
             Map<Tensor, String> given = new IdentityHashMap<>();
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) given.put(e.getValue(), e.getKey());
             for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
@@ -166,7 +189,11 @@ public final class Pipeline implements AutoCloseable {
                     throw new InputMismatchException("output '" + e.getKey() + "' is the same tensor as input '" + given.get(e.getValue())
                             + "'; outputs must not overlap inputs");
             }
+            stageInputs(inputs, in);
             execute(in, out, wallStart);
+            Tensor[] full = new Tensor[outputNames.size()];
+            for (int i = 0; i < full.length; i++) full[i] = outputs.get(outputNames.get(i));
+            gatherOutputs(full);
         }
     }
 
@@ -335,12 +362,37 @@ public final class Pipeline implements AutoCloseable {
         return String.join(", ", parts) + " within " + options.shutdownTimeout().toMillis() + " ms";
     }
 
+    /** The microbatches of every model input: views along axis 0, copies into the staging buffers along another axis. */
     private Tensor[][] splitInputs(Map<String, Tensor> inputs) {
-        return split("input", inputs, spec.inputs(), inputNames);
+        Tensor[][] views = split("input", inputs, spec.inputs(), inputNames, inputStaging);
+        stageInputs(inputs, views);
+        return views;
     }
 
-    /** Checks the caller's tensors against the declared model values and returns their microbatch views. */
-    private Tensor[][] split(String kind, Map<String, Tensor> given, Map<String, TensorType> declared, List<String> names) {
+    /** Copies each input batched along an axis other than 0 into its staging buffers (its microbatches). */
+    private void stageInputs(Map<String, Tensor> inputs, Tensor[][] microbatches) {
+        for (int i = 0; i < microbatches.length; i++) {
+            if (inputStaging[i] == null) continue;
+            Tensor full = inputs.get(inputNames.get(i));
+            int axis = spec.batchAxis(inputNames.get(i));
+            for (int k = 0; k < microbatches[i].length; k++) MicrobatchSplitter.copyOut(full, axis, microbatches[i].length, k, microbatches[i][k]);
+        }
+    }
+
+    /** Copies the staged microbatches of outputs batched along an axis other than 0 into the full outputs. */
+    private void gatherOutputs(Tensor[] full) {
+        for (int i = 0; i < full.length; i++) {
+            if (outputStaging[i] == null) continue;
+            int axis = spec.batchAxis(outputNames.get(i));
+            for (int k = 0; k < outputStaging[i].length; k++) MicrobatchSplitter.copyIn(outputStaging[i][k], full[i], axis, outputStaging[i].length, k);
+        }
+    }
+
+    /**
+     * Checks the caller's tensors against the declared model values and returns their microbatches:
+     * views of values batched along axis 0, the staging buffers of the others.
+     */
+    private Tensor[][] split(String kind, Map<String, Tensor> given, Map<String, TensorType> declared, List<String> names, Tensor[][] staging) {
         if (given == null) throw new InputMismatchException("the " + kind + "s are required (a map from name to tensor)");
         List<String> missing = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
@@ -360,7 +412,7 @@ public final class Pipeline implements AutoCloseable {
             Tensor t = given.get(name);
             TensorType type = declared.get(name);
             check(kind, name, t, type);
-            views[i] = MicrobatchSplitter.split(t, m);
+            views[i] = staging[i] != null ? staging[i] : MicrobatchSplitter.split(t, m);
         }
         return views;
     }
@@ -372,19 +424,21 @@ public final class Pipeline implements AutoCloseable {
         if (t.dtype() != type.dtype())
             throw new InputMismatchException(kind + " '" + name + "' is " + t.dtype() + " " + Shapes.str(actual) + ", but the model expects "
                     + type);
+        int axis = spec.batchAxis(name);
         boolean sameRank = actual.length == expected.length;
-        boolean sameRows = sameRank && Arrays.equals(actual, 1, actual.length, expected, 1, expected.length);
-        if (!sameRows)
+        boolean sameSample = sameRank && Arrays.equals(actual, 0, axis, expected, 0, axis)
+                && Arrays.equals(actual, axis + 1, actual.length, expected, axis + 1, expected.length);
+        if (!sameSample)
             throw new InputMismatchException(kind + " '" + name + "' has shape " + Shapes.str(actual) + ", but the model expects "
                     + Shapes.str(expected) + " (" + type + ")");
-        if (actual[0] != expected[0]) {
+        if (actual[axis] != expected[axis]) {
             int m = spec.microbatches();
-            long rows = expected[0] / m;
-            String why = actual[0] % m != 0 ? actual[0] + " does not split into " + m + " microbatches" : actual[0] + " splits into " + m
-                    + " microbatches of " + (actual[0] / m) + ", not of " + rows;
-            throw new InputMismatchException(kind + " '" + name + "' has batch size " + actual[0] + ", but this pipeline runs " + m
-                    + " microbatches of " + rows + " (the compiled microbatch shape is " + Shapes.str(spec.microbatchType(name).shape())
-                    + "): " + why + "; the batch size that works is " + expected[0]);
+            long rows = expected[axis] / m;
+            String why = actual[axis] % m != 0 ? actual[axis] + " does not split into " + m + " microbatches" : actual[axis] + " splits into " + m
+                    + " microbatches of " + (actual[axis] / m) + ", not of " + rows;
+            throw new InputMismatchException(kind + " '" + name + "' has batch size " + actual[axis] + (axis == 0 ? "" : " (along axis " + axis + ")")
+                    + ", but this pipeline runs " + m + " microbatches of " + rows + " (the compiled microbatch shape is "
+                    + Shapes.str(spec.microbatchType(name).shape()) + "): " + why + "; the batch size that works is " + expected[axis]);
         }
     }
 

@@ -14,10 +14,11 @@ import java.util.Map;
  * the stages with their port bindings, the channels between stages, and the model's inputs and
  * outputs with their full-batch types.
  *
- * <p>Model inputs and outputs are batched along axis 0: a full batch of {@code B} samples is split
- * into {@link #microbatches()} microbatches of {@code B / m} samples, and each stage port bound to a
- * model value has the microbatch type (axis 0 divided by m). The number of microbatches is the
- * schedule's; the spec has no second copy of it that could disagree.
+ * <p>Model inputs and outputs are batched along their batch axis (axis 0 unless
+ * {@code batchAxes} says otherwise): a full batch of {@code B} samples is split into
+ * {@link #microbatches()} microbatches of {@code B / m} samples, and each stage port bound to a
+ * model value has the microbatch type (the batch axis divided by m). The number of microbatches is
+ * the schedule's; the spec has no second copy of it that could disagree.
  *
  * <p>The constructor checks the whole spec against the schedule and the stages' declared ports and
  * throws an {@link IllegalArgumentException} listing every problem it finds (see
@@ -28,16 +29,24 @@ import java.util.Map;
  * @param channels  every channel the stages send on and receive from
  * @param inputs    model input name to full-batch type, in the order callers should list them
  * @param outputs   model output name to full-batch type, in the order {@link Pipeline#run} returns them
+ * @param batchAxes the batch axis of model inputs and outputs by name; values not named are batched along axis 0
  */
 public record PipelineSpec(Schedule schedule, List<StageSpec> stages, List<ChannelSpec> channels,
-                           Map<String, TensorType> inputs, Map<String, TensorType> outputs) {
+                           Map<String, TensorType> inputs, Map<String, TensorType> outputs, Map<String, Integer> batchAxes) {
     public PipelineSpec {
         if (schedule == null) throw new IllegalArgumentException("a pipeline needs a schedule");
         stages = List.copyOf(stages);
         channels = List.copyOf(channels);
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
-        SpecValidator.requireValid(schedule, stages, channels, inputs, outputs);
+        batchAxes = Collections.unmodifiableMap(new LinkedHashMap<>(batchAxes));
+        SpecValidator.requireValid(schedule, stages, channels, inputs, outputs, batchAxes);
+    }
+
+    /** A spec whose model values are all batched along axis 0. */
+    public PipelineSpec(Schedule schedule, List<StageSpec> stages, List<ChannelSpec> channels,
+                        Map<String, TensorType> inputs, Map<String, TensorType> outputs) {
+        this(schedule, stages, channels, inputs, outputs, Map.of());
     }
 
     /** Microbatches per run: the schedule's m. */
@@ -52,11 +61,14 @@ public record PipelineSpec(Schedule schedule, List<StageSpec> stages, List<Chann
         throw new IllegalArgumentException("no stage " + stage + " in this pipeline");
     }
 
+    /** The batch axis of model input or output {@code name}. */
+    public int batchAxis(String name) { return batchAxes.getOrDefault(name, 0); }
+
     /** The type of one microbatch of model input or output {@code name}. */
     public TensorType microbatchType(String name) {
         TensorType full = inputs.containsKey(name) ? inputs.get(name) : outputs.get(name);
         if (full == null) throw new IllegalArgumentException("'" + name + "' is neither a model input nor a model output");
-        return MicrobatchSplitter.microbatchType(full, microbatches());
+        return MicrobatchSplitter.microbatchType(full, microbatches(), batchAxis(name));
     }
 
     /** A builder that collects the parts of a spec for {@code schedule}. */
@@ -69,18 +81,30 @@ public record PipelineSpec(Schedule schedule, List<StageSpec> stages, List<Chann
         private final List<ChannelSpec> channels = new ArrayList<>();
         private final Map<String, TensorType> inputs = new LinkedHashMap<>();
         private final Map<String, TensorType> outputs = new LinkedHashMap<>();
+        private final Map<String, Integer> batchAxes = new LinkedHashMap<>();
 
         private Builder(Schedule schedule) { this.schedule = schedule; }
 
         /** Declares model input {@code name} with its full-batch type (batch along axis 0). */
-        public Builder input(String name, TensorType fullBatchType) {
+        public Builder input(String name, TensorType fullBatchType) { return input(name, fullBatchType, 0); }
+
+        /** Declares model input {@code name} with its full-batch type, batched along {@code batchAxis}. */
+        public Builder input(String name, TensorType fullBatchType, int batchAxis) {
             if (inputs.putIfAbsent(name, fullBatchType) != null) throw new IllegalArgumentException("model input '" + name + "' is declared twice");
+            batchAxes.put(name, batchAxis);
             return this;
         }
 
         /** Declares model output {@code name} with its full-batch type (batch along axis 0). */
-        public Builder output(String name, TensorType fullBatchType) {
+        public Builder output(String name, TensorType fullBatchType) { return output(name, fullBatchType, 0); }
+
+        /** Declares model output {@code name} with its full-batch type, batched along {@code batchAxis}. */
+        public Builder output(String name, TensorType fullBatchType, int batchAxis) {
             if (outputs.putIfAbsent(name, fullBatchType) != null) throw new IllegalArgumentException("model output '" + name + "' is declared twice");
+            if (batchAxes.containsKey(name) && batchAxes.get(name) != batchAxis)
+                throw new IllegalArgumentException("'" + name + "' is a model input batched along axis " + batchAxes.get(name)
+                        + " and an output batched along axis " + batchAxis);
+            batchAxes.put(name, batchAxis);
             return this;
         }
 
@@ -107,6 +131,6 @@ public record PipelineSpec(Schedule schedule, List<StageSpec> stages, List<Chann
         }
 
         /** The validated spec. */
-        public PipelineSpec build() { return new PipelineSpec(schedule, stages, channels, inputs, outputs); }
+        public PipelineSpec build() { return new PipelineSpec(schedule, stages, channels, inputs, outputs, batchAxes); }
     }
 }

@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * Measurements of one successful run.
  *
- * @param batchSize         samples in the run (axis 0 of the inputs)
+ * @param batchSize         samples in the run (the size of the first input's batch axis)
  * @param microbatches      microbatches the batch was split into
  * @param wallNanos         the whole {@link Pipeline#run} call: checking the inputs, making the views,
  *                          running the schedule, collecting the outputs

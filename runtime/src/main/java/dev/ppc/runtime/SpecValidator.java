@@ -35,13 +35,24 @@ final class SpecValidator {
     static final int MAX_REPORTED = 12;
 
     private final Schedule schedule;
+    private final Map<String, Integer> batchAxes;
     private final List<String> problems = new ArrayList<>();
 
-    private SpecValidator(Schedule schedule) { this.schedule = schedule; }
+    private SpecValidator(Schedule schedule, Map<String, Integer> batchAxes) {
+        this.schedule = schedule;
+        this.batchAxes = batchAxes;
+    }
+
+    private int axis(String name) { return batchAxes.getOrDefault(name, 0); }
+
+    /** Whether {@code t} is static and splits into the schedule's microbatches along {@code axis} (else checkModelValues reports it). */
+    private boolean splits(TensorType t, int axis) {
+        return t != null && t.isStatic() && axis >= 0 && axis < t.rank() && t.shape()[axis] != 0 && t.shape()[axis] % schedule.microbatches() == 0;
+    }
 
     static void requireValid(Schedule schedule, List<StageSpec> stages, List<ChannelSpec> channels,
-                             Map<String, TensorType> inputs, Map<String, TensorType> outputs) {
-        SpecValidator v = new SpecValidator(schedule);
+                             Map<String, TensorType> inputs, Map<String, TensorType> outputs, Map<String, Integer> batchAxes) {
+        SpecValidator v = new SpecValidator(schedule, batchAxes);
         if (!v.checkSchedule()) v.throwIfInvalid();
         Map<Integer, ChannelSpec> channelById = v.checkChannels(channels);
         v.checkModelValues("input", inputs);
@@ -100,13 +111,16 @@ final class SpecValidator {
         for (Map.Entry<String, TensorType> e : values.entrySet()) {
             TensorType t = e.getValue();
             String name = "model " + what + " '" + e.getKey() + "'";
+            int axis = axis(e.getKey());
             if (t == null || !t.isStatic()) {
                 problems.add(name + " needs a static type, got " + t);
             } else if (t.rank() == 0) {
-                problems.add(name + " is a scalar (" + t + "), but model values are batched along axis 0");
-            } else if (t.shape()[0] == 0 || t.shape()[0] % m != 0) {
-                problems.add(name + " has batch " + t.shape()[0] + " (" + t + "), which does not split into the schedule's " + m
-                        + " microbatches");
+                problems.add(name + " is a scalar (" + t + "), but model values are batched along an axis");
+            } else if (axis < 0 || axis >= t.rank()) {
+                problems.add(name + " (" + t + ") has no batch axis " + axis);
+            } else if (t.shape()[axis] == 0 || t.shape()[axis] % m != 0) {
+                problems.add(name + " has batch " + t.shape()[axis] + " along axis " + axis + " (" + t + "), which does not split into the schedule's "
+                        + m + " microbatches");
             }
         }
     }
@@ -205,9 +219,8 @@ final class SpecValidator {
                     if (previous != null)
                         problems.add(where + " writes model output '" + b.modelName() + "', which stage " + previous + " already writes");
                 }
-                if (!full.isStatic() || full.rank() == 0 || full.shape()[0] == 0 || full.shape()[0] % schedule.microbatches() != 0)
-                    continue; // already reported by checkModelValues
-                expected = MicrobatchSplitter.microbatchType(full, schedule.microbatches());
+                if (!splits(full, axis(b.modelName()))) continue; // already reported by checkModelValues
+                expected = MicrobatchSplitter.microbatchType(full, schedule.microbatches(), axis(b.modelName()));
             }
             if (!expected.equals(port.type()))
                 problems.add(where + " is bound to " + b + " of microbatch type " + expected + "; the types must be equal");

@@ -46,6 +46,21 @@ class MicrobatchSplitterTest {
     }
 
     @Test
+    void alongAnotherAxisEachMicrobatchIsABlockOfEveryOuterRow() {
+        Tensor full = Tensor.allocate(DType.I32, 2, 4, 3);
+        for (int i = 0; i < 24; i++) full.setInt(i, i);
+        assertEquals(TensorType.of(DType.I32, 2, 2, 3), MicrobatchSplitter.microbatchType(TensorType.of(DType.I32, 2, 4, 3), 2, 1));
+        Tensor part = Tensor.allocate(DType.I32, 2, 2, 3);
+        MicrobatchSplitter.copyOut(full, 1, 2, 1, part);
+        assertArrayEquals(new int[] {6, 7, 8, 9, 10, 11, 18, 19, 20, 21, 22, 23}, part.toIntArray());
+        for (int i = 0; i < 12; i++) part.setInt(i, -i);
+        MicrobatchSplitter.copyIn(part, full, 1, 2, 0);
+        assertArrayEquals(new int[] {0, -1, -2, -3, -4, -5, 6, 7, 8, 9, 10, 11, -6, -7, -8, -9, -10, -11, 18, 19, 20, 21, 22, 23},
+                full.toIntArray());
+        assertThrows(IllegalArgumentException.class, () -> MicrobatchSplitter.copyOut(full, 1, 4, 0, part));
+    }
+
+    @Test
     void splitRejectsABatchThatDoesNotDivideAndScalars() {
         assertThrows(IllegalArgumentException.class, () -> MicrobatchSplitter.split(Tensor.allocate(DType.F32, 5, 2), 2));
         assertThrows(IllegalArgumentException.class, () -> MicrobatchSplitter.split(Tensor.scalarFloat(1), 1));

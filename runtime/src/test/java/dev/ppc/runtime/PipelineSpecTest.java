@@ -128,7 +128,7 @@ class PipelineSpecTest {
     void modelValuesMustSplitIntoTheSchedulesMicrobatches() {
         String m = problem(() -> PipelineSpec.builder(TestSchedules.forward(1, 4)).input("x", TensorType.of(DType.F32, 10, 3))
                 .output("y", FULL).stage(0, stage("a", List.of(Port.parameter("x", MB)), List.of(Port.output("y", MB)))).build());
-        assertTrue(m.contains("model input 'x' has batch 10 (f32[10,3]), which does not split into the schedule's 4 microbatches"), m);
+        assertTrue(m.contains("model input 'x' has batch 10 along axis 0 (f32[10,3]), which does not split into the schedule's 4 microbatches"), m);
     }
 
     @Test

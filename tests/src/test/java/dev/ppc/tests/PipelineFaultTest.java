@@ -53,7 +53,7 @@ class PipelineFaultTest {
         Path ir = dir.resolve("faulty.ppir");
         Files.writeString(ir, MODEL);
         int m = 4;
-        Module cleaned = new ModelLoader().inputShapes(Map.of("x", new long[] {2, 2}, "idx", new long[] {2})).load(ir);
+        Module cleaned = new ModelLoader().inputShapes(Map.of("x", new long[] {8, 2}, "idx", new long[] {8})).load(ir);
         Path bundle = dir.resolve("faulty.ppc");
         dev.ppc.compiler.Compiler.compile(cleaned, CompileOptions.withCuts("layers.0").microbatches(m), bundle);
 

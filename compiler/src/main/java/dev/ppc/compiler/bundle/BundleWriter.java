@@ -56,10 +56,11 @@ public final class BundleWriter {
 
     /**
      * @param microbatches   how many microbatches a batch is split into (the stage programs are compiled for one)
+     * @param batch          the batch axes of the model's inputs and outputs, and whether they were proven
      * @param emitOnnxStages also write core-K/stage.onnx
      * @param sourceModel    the model file compiled, whose name and sha256 the manifest records; may be null
      */
-    public record Options(int microbatches, boolean emitOnnxStages, Path sourceModel) {}
+    public record Options(int microbatches, BundleManifest.Batch batch, boolean emitOnnxStages, Path sourceModel) {}
 
     private BundleWriter() {}
 
@@ -121,7 +122,7 @@ public final class BundleWriter {
                 for (PartitionPlan.TiedMember m : g.members()) members.add(new BundleManifest.TiedMember(m.stage(), m.constant(), m.kind().label()));
                 tied.add(new BundleManifest.TiedGroup(g.id(), members));
             }
-            BundleManifest draft = new BundleManifest(BundleManifest.FORMAT, BundleManifest.VERSION, model, "cpu", options.microbatches(), 0,
+            BundleManifest draft = new BundleManifest(BundleManifest.FORMAT, BundleManifest.VERSION, model, "cpu", options.microbatches(), options.batch(),
                     new ArrayList<>(microbatchInputs.values()), stages, channels, tied, List.of());
             // Inference bundles run the forward-only schedule: one stage per core, every microbatch in order.
             Schedule schedule = Schedules.generate(ScheduleKind.FORWARD, stages.size(), options.microbatches(), 1);
@@ -129,7 +130,7 @@ public final class BundleWriter {
             Files.write(tmp.resolve("report.json"), BundleSummary.of(draft, programs).toJson());
 
             BundleManifest manifest = new BundleManifest(draft.format(), draft.formatVersion(), model, draft.target(), draft.microbatches(),
-                    draft.batchAxis(), draft.microbatchInputs(), stages, channels, tied, fileEntries(tmp));
+                    draft.batch(), draft.microbatchInputs(), stages, channels, tied, fileEntries(tmp));
             Files.write(tmp.resolve("manifest.json"), ManifestSeal.sealed(manifest));
 
             if (Files.exists(out)) BundleFiles.deleteRecursively(out);

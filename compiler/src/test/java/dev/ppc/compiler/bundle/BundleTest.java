@@ -33,9 +33,11 @@ class BundleTest {
     @TempDir
     Path tmp;
 
+    /** The mlp at batch 8 in 2 microbatches of 4 rows. */
     private CompileResult compileMlp(Path out) {
         CompileOptions opts = CompileOptions.withCuts("3").microbatches(2).emitOnnxStages(true).sourceModel(Fixtures.model("mlp"));
-        return Compiler.compile(Fixtures.staticMlp(), opts, out);
+        Module batch8 = Fixtures.bindSymbols(Fixtures.importModel("mlp"), java.util.Map.of("batch", 8L));
+        return Compiler.compile(batch8, opts, out);
     }
 
     private static List<String> gemmLocations(Module stage) {
@@ -73,6 +75,7 @@ class BundleTest {
         assertEquals(BundleManifest.VERSION, m.formatVersion());
         assertEquals("cpu", m.target());
         assertEquals(2, m.microbatches());
+        assertEquals(new BundleManifest.Batch(true, java.util.Map.of("x", 0), java.util.Map.of("y", 0)), m.batch());
         assertEquals(new BundleManifest.Model("mlp", "model.onnx", BundleFiles.sha256(Fixtures.model("mlp"))), m.model());
         assertEquals(List.of(new BundleManifest.TensorSpec("x", "f32", List.of(4L, 32L))), m.microbatchInputs());
         assertEquals(List.of(new BundleManifest.Channel(0, 0, 1, "/linears.2/Gemm_output_0", "f32", List.of(4L, 32L), 512)), m.channels());
@@ -203,7 +206,7 @@ class BundleTest {
             files.add(new BundleManifest.FileEntry(f.path(), Files.size(p), BundleFiles.sha256(p)));
         }
         Files.write(m, ManifestSeal.sealed(new BundleManifest(manifest.format(), manifest.formatVersion(), manifest.model(), manifest.target(),
-                manifest.microbatches(), manifest.batchAxis(), manifest.microbatchInputs(), manifest.stages(), manifest.channels(),
+                manifest.microbatches(), manifest.batch(), manifest.microbatchInputs(), manifest.stages(), manifest.channels(),
                 manifest.tiedGroups(), files)));
         assertEquals("core-1/weights.safetensors has no tensor 'linears.3.weight', which core-1/program.ppir declares external", refused(out));
     }
@@ -242,13 +245,14 @@ class BundleTest {
         List<String> lines = text.lines().toList();
         assertTrue(lines.get(0).startsWith("model mlp from model.onnx (sha256 "), lines.get(0));
         assertTrue(lines.get(0).endsWith("...), target cpu, 2 stages, 2 microbatches"), lines.get(0));
-        assertEquals("stage  core  ops  params  param bytes  const bytes  recv B/mb  send B/mb  in  out  tied", lines.get(1));
-        assertEquals("    0     0    5    3168        12672        12672          0        512  -   0    -", lines.get(2));
-        assertEquals("    1     1    4    2112         8448         8448        512          0  0   -    -", lines.get(3));
-        assertEquals("stage 0 holds linears.0, linears.1, linears.2 and 2 ops outside blocks", lines.get(4));
-        assertEquals("stage 1 holds linears.3, linears.4 and 2 ops outside blocks", lines.get(5));
-        assertEquals("channel 0: stage 0 -> stage 1, %/linears.2/Gemm_output_0 f32[4, 32], 512 bytes", lines.get(6));
-        assertEquals(7, lines.size());
+        assertEquals("batch: input x axis 0 -> output y axis 0 (proven)", lines.get(1));
+        assertEquals("stage  core  ops  params  param bytes  const bytes  recv B/mb  send B/mb  in  out  tied", lines.get(2));
+        assertEquals("    0     0    5    3168        12672        12672          0        512  -   0    -", lines.get(3));
+        assertEquals("    1     1    4    2112         8448         8448        512          0  0   -    -", lines.get(4));
+        assertEquals("stage 0 holds linears.0, linears.1, linears.2 and 2 ops outside blocks", lines.get(5));
+        assertEquals("stage 1 holds linears.3, linears.4 and 2 ops outside blocks", lines.get(6));
+        assertEquals("channel 0: stage 0 -> stage 1, %/linears.2/Gemm_output_0 f32[4, 32], 512 bytes", lines.get(7));
+        assertEquals(8, lines.size());
         JsonNode json = new ObjectMapper().readTree(s.toJson());
         assertEquals("ppc-report", json.get("format").asText());
         assertEquals(512, json.get("stages").get(1).get("recv_bytes_per_microbatch").asLong());
