@@ -46,10 +46,14 @@ public final class BundleReader {
 
     /**
      * Reads and verifies the bundle at {@code path}: a bundle directory, or a zip archive of one
-     * (its entries at the archive's root).
+     * (its entries at the archive's root). A directory whose replacement by {@code ppc compile}
+     * was interrupted is first put back ({@link BundleFiles#recover}).
      */
     public static Bundle read(Path path) {
-        if (!Files.isRegularFile(path)) return new BundleReader(path, path).readVerified(path);
+        if (!Files.isRegularFile(path)) {
+            BundleFiles.recover(path);
+            return new BundleReader(path, path).readVerified(path);
+        }
         try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(path)) {
             // Stage programs hold copies of the weights, so the archive can be closed afterwards.
             return new BundleReader(zip.getPath("/"), path).readVerified(path);

@@ -1,12 +1,12 @@
 package dev.ppc.cli;
 
 import dev.ppc.backend.Tensor;
+import dev.ppc.bundle.BundleFiles;
 import dev.ppc.bundle.BundleReader;
 import dev.ppc.bundle.BundleSummary;
 import dev.ppc.runtime.LoadOptions;
 import dev.ppc.runtime.Pipeline;
 import dev.ppc.runtime.RunStats;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +17,14 @@ import java.util.Map;
 final class BundleCommands {
     private BundleCommands() {}
 
-    /** A bundle is a directory with a manifest.json, or a zip archive of one. */
+    /**
+     * A bundle is a directory with a manifest.json, or a zip archive of one. A directory whose
+     * replacement by {@code ppc compile} was interrupted is put back first, so it counts as the
+     * bundle it was ({@link BundleFiles#recover}).
+     */
     static boolean isBundle(Path p) {
         if (Files.isRegularFile(p)) return p.getFileName().toString().endsWith(".zip");
+        BundleFiles.recover(p);
         return Files.isDirectory(p) && Files.isRegularFile(p.resolve("manifest.json"));
     }
 
@@ -39,11 +44,7 @@ final class BundleCommands {
                     bundle, pipeline.spec().stages().size(), pipeline.spec().cores(), pipeline.spec().microbatches(),
                     stats.wallNanos() / 1e6, stats.samplesPerSecond(), stats.bubble());
             if (trace != null) {
-                try {
-                    pipeline.writeTrace(trace);
-                } catch (IOException e) {
-                    throw new UserError("--trace " + trace + ": cannot write: " + e.getMessage());
-                }
+                pipeline.writeTrace(trace);
                 out.println("wrote trace " + trace);
             }
             return result;

@@ -10,14 +10,22 @@ import java.nio.file.Path;
  * @param microbatches   the {@code --microbatches} argument, at least 1
  * @param emitOnnxStages {@code --emit onnx-stages}: also write each stage as core-K/stage.onnx
  * @param sourceModel    the model file that was imported, recorded by name and sha256 in the manifest; may be null
+ * @param force          {@code --force}: replace whatever is at the output path, not only a previous bundle
  */
-public record CompileOptions(String cuts, Integer stages, int microbatches, boolean emitOnnxStages, Path sourceModel) {
+public record CompileOptions(String cuts, Integer stages, int microbatches, boolean emitOnnxStages, Path sourceModel, boolean force) {
+    /** Options that replace only a previous bundle at the output path. */
+    public CompileOptions(String cuts, Integer stages, int microbatches, boolean emitOnnxStages, Path sourceModel) {
+        this(cuts, stages, microbatches, emitOnnxStages, sourceModel, false);
+    }
+
     /** Options for {@code --cuts SPEC} with one microbatch, no ONNX stages and no source file. */
     public static CompileOptions withCuts(String cuts) { return new CompileOptions(cuts, null, 1, false, null); }
 
-    public CompileOptions microbatches(int m) { return new CompileOptions(cuts, stages, m, emitOnnxStages, sourceModel); }
+    public CompileOptions microbatches(int m) { return new CompileOptions(cuts, stages, m, emitOnnxStages, sourceModel, force); }
 
-    public CompileOptions emitOnnxStages(boolean emit) { return new CompileOptions(cuts, stages, microbatches, emit, sourceModel); }
+    public CompileOptions emitOnnxStages(boolean emit) { return new CompileOptions(cuts, stages, microbatches, emit, sourceModel, force); }
 
-    public CompileOptions sourceModel(Path p) { return new CompileOptions(cuts, stages, microbatches, emitOnnxStages, p); }
+    public CompileOptions sourceModel(Path p) { return new CompileOptions(cuts, stages, microbatches, emitOnnxStages, p, force); }
+
+    public CompileOptions force(boolean f) { return new CompileOptions(cuts, stages, microbatches, emitOnnxStages, sourceModel, f); }
 }
