@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The safetensors format (Hugging Face): an 8-byte little-endian header length N, N bytes of JSON
@@ -65,7 +66,8 @@ public final class Safetensors {
         ObjectNode header = BundleJson.MAPPER.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
+            // Sorted: Map.of's order changes from one JVM to the next, and the bytes must not.
+            new TreeMap<>(metadata).forEach(meta::put);
         }
         long offset = 0;
         for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
