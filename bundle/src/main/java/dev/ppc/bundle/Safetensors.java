@@ -61,7 +61,12 @@ public final class Safetensors {
     /** Whether safetensors can hold tensors of this dtype. */
     public static boolean supports(DType t) { return NAMES.containsKey(t); }
 
-    /** Writes {@code tensors} (written in key order, so pass a sorted map) and string {@code metadata} to {@code file}. */
+    /**
+     * Writes {@code tensors} (written in key order, so pass a sorted map) and string {@code metadata}
+     * to {@code file}, in place: a file the user sees is written inside a directory that
+     * {@link dev.ppc.files.AtomicDirectory} moves into place, as the bundle writer does, so that a
+     * crash never leaves a truncated one.
+     */
     public static void write(Path file, SortedMap<String, TensorData> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = BundleJson.MAPPER.createObjectNode();
         if (!metadata.isEmpty()) {
