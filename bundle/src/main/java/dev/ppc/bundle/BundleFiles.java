@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,8 +21,8 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * File helpers of the bundle writer and reader: streaming sha256, recursive delete, zipping,
- * recovery of an interrupted replacement, and the kinds of file a bundle may replace.
+ * File helpers of the bundle writer and reader: streaming sha256, zipping, recovery of an
+ * interrupted replacement, and the kinds of file a bundle may replace.
  */
 public final class BundleFiles {
     /** A manifest larger than this is no manifest ppc wrote. */
@@ -55,15 +54,6 @@ public final class BundleFiles {
             for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    public static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        List<Path> paths;
-        try (Stream<Path> s = Files.walk(dir)) {
-            paths = s.sorted(Comparator.reverseOrder()).toList();
-        }
-        for (Path p : paths) Files.deleteIfExists(p);
     }
 
     /**
@@ -100,7 +90,7 @@ public final class BundleFiles {
     /**
      * Puts back a bundle directory whose replacement was interrupted and removes what killed
      * writers left beside it ({@link AtomicDirectory#recover}); the reader and the writer call it
-     * before they touch {@code path}. A path that is not a directory bundle is left alone.
+     * before they touch {@code path}. Cheap when there is nothing to recover.
      */
     public static void recover(Path path) {
         AtomicDirectory.recover(path, BundleFiles::isComplete);

@@ -31,8 +31,9 @@ public final class Compiler {
     private Compiler() {}
 
     /**
-     * Compiles {@code cleaned} into the bundle directory {@code out} (or a zipped bundle if its name ends in {@code .zip}). The argument is not changed
-     * (the partitioner works on a copy), so callers can still run the unpartitioned module.
+     * Compiles {@code cleaned} into the bundle directory {@code out} (a zipped bundle if its name
+     * ends in {@code .zip}). The argument is not changed (the partitioner works on a copy), so
+     * callers can still run the unpartitioned module.
      * Bad options and cuts are {@link IrException}s with one-line messages
      * ({@link CutSpecException} for {@code --cuts}/{@code --stages}, {@code BundleException} for the bundle).
      */
