@@ -11,7 +11,10 @@ package dev.ppc.files;
 public enum CrashPoint {
     /** The temp file or directory beside the target exists, empty. */
     TEMP_CREATED("temp-created"),
-    /** A directory being assembled holds part of its files ({@link AtomicDirectory}'s assembler marks this). */
+    /**
+     * A directory being assembled holds part of its files. Only the assembler knows what half its
+     * content is, so it marks this point itself (the bundle writer does, after the first stage).
+     */
     ASSEMBLY_PARTIAL("assembly-partial"),
     /** A temp file holds part of its bytes. */
     DATA_PARTIAL("data-partial"),

@@ -34,13 +34,13 @@ import java.util.zip.ZipFile;
  *
  * @param description the kind in words, as in "is not DESCRIPTION" ("an .npz or .npy file")
  * @param directory   whether outputs of this kind are directories
- * @param test        whether an existing, non-empty path is of this kind
+ * @param recognizer  whether an existing, non-empty path is of this kind
  */
-public record FileKind(String description, boolean directory, Test test) {
+public record FileKind(String description, boolean directory, Recognizer recognizer) {
     /** Whether an existing path is of the kind; an unreadable file is not. */
     @FunctionalInterface
-    public interface Test {
-        boolean matches(Path existing) throws IOException;
+    public interface Recognizer {
+        boolean recognizes(Path existing) throws IOException;
     }
 
     private static final int PREFIX = 64 * 1024;
@@ -54,13 +54,13 @@ public record FileKind(String description, boolean directory, Test test) {
     public static final FileKind SVG = of("an SVG file", false, p -> new String(prefix(p), StandardCharsets.ISO_8859_1).contains("<svg"));
     public static final FileKind CSV = of("a CSV text file", false, FileKind::isText);
 
-    public static FileKind of(String description, boolean directory, Test test) { return new FileKind(description, directory, test); }
+    public static FileKind of(String description, boolean directory, Recognizer recognizer) { return new FileKind(description, directory, recognizer); }
 
     /** Whether {@code existing} may be replaced by a file or directory of this kind without {@code --force}. */
     public boolean accepts(Path existing) {
         try {
             if (!directory && Files.isRegularFile(existing) && Files.size(existing) == 0) return true;
-            return test.matches(existing);
+            return recognizer.recognizes(existing);
         } catch (IOException e) {
             return false;
         }
