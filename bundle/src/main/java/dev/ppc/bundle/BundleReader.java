@@ -76,10 +76,12 @@ public final class BundleReader {
 
     /**
      * Reads and verifies the bundle at {@code path}: a bundle directory, or a zip archive of one
-     * (its entries at the archive's root).
+     * (its entries at the archive's root). A directory whose replacement by {@code ppc compile}
+     * was interrupted is first put back ({@link BundleFiles#recover}).
      */
     public static Bundle read(Path path) {
         String where = "bundle " + path;
+        if (!Files.isRegularFile(path)) BundleFiles.recover(path);
         if (Files.isDirectory(path)) {
             BundleTree.check(path, where);
             return new BundleReader(path, path).readVerified(path);

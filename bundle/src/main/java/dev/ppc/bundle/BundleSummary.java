@@ -172,8 +172,8 @@ public final class BundleSummary {
     /** {@code batch: input src axis 1 -> output out axis 1 (proven)}, or why a bundle runs one microbatch only. */
     private static String batchLine(BundleManifest.Batch batch) {
         List<String> in = new ArrayList<>(), out = new ArrayList<>();
-        batch.inputs().forEach((name, axis) -> in.add(name + " axis " + axis));
-        batch.outputs().forEach((name, axis) -> out.add(name + " axis " + axis));
+        batch.inputs().forEach((name, axis) -> in.add(Names.printable(name) + " axis " + axis));
+        batch.outputs().forEach((name, axis) -> out.add(Names.printable(name) + " axis " + axis));
         String inputs = (in.size() == 1 ? "input " : "inputs ") + String.join(", ", in);
         if (!batch.proven()) return "batch: " + inputs + ", not proven to keep samples apart, so it runs as 1 microbatch";
         return "batch: " + inputs + " -> " + (out.size() == 1 ? "output " : "outputs ") + String.join(", ", out) + " (proven)";

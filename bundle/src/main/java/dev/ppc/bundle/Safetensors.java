@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The safetensors format (Hugging Face): an 8-byte little-endian header length N, N bytes of JSON
@@ -60,12 +61,18 @@ public final class Safetensors {
     /** Whether safetensors can hold tensors of this dtype. */
     public static boolean supports(DType t) { return NAMES.containsKey(t); }
 
-    /** Writes {@code tensors} (written in key order, so pass a sorted map) and string {@code metadata} to {@code file}. */
+    /**
+     * Writes {@code tensors} (written in key order, so pass a sorted map) and string {@code metadata}
+     * to {@code file}, in place: a file the user sees is written inside a directory that
+     * {@link dev.ppc.files.AtomicDirectory} moves into place, as the bundle writer does, so that a
+     * crash never leaves a truncated one.
+     */
     public static void write(Path file, SortedMap<String, TensorData> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = BundleJson.MAPPER.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
+            // Sorted: Map.of's order changes from one JVM to the next, and the bytes must not.
+            new TreeMap<>(metadata).forEach(meta::put);
         }
         long offset = 0;
         for (Map.Entry<String, TensorData> e : tensors.entrySet()) {

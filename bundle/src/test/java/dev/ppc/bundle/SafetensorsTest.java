@@ -1,5 +1,6 @@
 package dev.ppc.bundle;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,19 @@ class SafetensorsTest {
         assertEquals(in.keySet(), new TreeMap<>(out.tensors()).keySet());
         for (String k : in.keySet()) assertTrue(in.get(k).sameContents(out.tensors().get(k)), k);
         assertEquals(Map.of("ppc.stage", "1"), out.metadata());
+    }
+
+    @Test
+    void theBytesDoNotDependOnTheMetadataMapsOrder() throws IOException {
+        Map<String, String> ab = new LinkedHashMap<>(), ba = new LinkedHashMap<>();
+        ab.put("ppc.model", "mlp");
+        ab.put("ppc.stage", "0");
+        ba.put("ppc.stage", "0");
+        ba.put("ppc.model", "mlp");
+        Path f = tmp.resolve("ab.safetensors"), g = tmp.resolve("ba.safetensors");
+        Safetensors.write(f, sample(), ab);
+        Safetensors.write(g, sample(), ba);
+        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(g));
     }
 
     @Test

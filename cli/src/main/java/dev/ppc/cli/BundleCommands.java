@@ -1,14 +1,15 @@
 package dev.ppc.cli;
 
 import dev.ppc.backend.Tensor;
+import dev.ppc.bundle.BundleFiles;
 import dev.ppc.bundle.BundleReader;
 import dev.ppc.bundle.BundleSummary;
 import dev.ppc.runtime.LoadOptions;
 import dev.ppc.runtime.Pipeline;
 import dev.ppc.runtime.RunStats;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -20,9 +21,12 @@ final class BundleCommands {
      * Whether {@code p} is read as a bundle. Contents decide ({@link BundleReader#isBundle}: a
      * directory with a manifest.json, or a zip archive, whatever its name); a path named like a
      * bundle ({@code .ppc}, {@code .zip}) that is none goes to the bundle reader too, whose message
-     * says what is wrong with it, rather than to the model importer.
+     * says what is wrong with it, rather than to the model importer. A directory whose
+     * replacement by {@code ppc compile} was interrupted is put back first, so it counts as the
+     * bundle it was ({@link BundleFiles#recover}).
      */
     static boolean isBundle(Path p) {
+        if (!Files.isRegularFile(p)) BundleFiles.recover(p);
         if (BundleReader.isBundle(p)) return true;
         Path name = p.getFileName();
         return name != null && (name.toString().endsWith(".ppc") || name.toString().endsWith(".zip"));
@@ -44,11 +48,7 @@ final class BundleCommands {
                     bundle, pipeline.spec().stages().size(), pipeline.spec().cores(), pipeline.spec().microbatches(),
                     stats.wallNanos() / 1e6, stats.samplesPerSecond(), stats.bubble());
             if (trace != null) {
-                try {
-                    pipeline.writeTrace(trace);
-                } catch (IOException e) {
-                    throw new UserError("--trace " + trace + ": cannot write: " + e.getMessage());
-                }
+                pipeline.writeTrace(trace);
                 out.println("wrote trace " + trace);
             }
             return result;

@@ -1,8 +1,10 @@
 package dev.ppc.cli;
 
+import dev.ppc.bundle.BundleFiles;
 import dev.ppc.compiler.CompileOptions;
 import dev.ppc.compiler.CompileResult;
 import dev.ppc.compiler.ModelLoader;
+import dev.ppc.files.OutputGuard;
 import dev.ppc.ir.Dim;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
@@ -68,8 +70,11 @@ public final class CompileCommand implements Callable<Integer> {
     @Option(names = "--emit", paramLabel = "WHAT", description = "onnx-stages: also write each stage as a standalone core-K/stage.onnx")
     String emit;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.ppc", description = "the bundle directory to write")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.ppc", description = "the bundle directory to write (a zipped bundle if it ends in .zip)")
     Path out;
+
+    @Option(names = "--force", description = "replace whatever is at -o, not only a previous bundle")
+    boolean force;
 
     @Override
     public Integer call() {
@@ -85,12 +90,15 @@ public final class CompileCommand implements Callable<Integer> {
             throw new UserError("--schedule " + schedule + ": that is a training schedule; the runtime executes inference bundles, which use --schedule forward");
         }
         if (microbatches < 1) throw new UserError("--microbatches " + microbatches + ": must be at least 1");
+        OutputGuard guard = new OutputGuard(force).input("the model", model);
+        ModelLoader.externalDataFiles(model).forEach(f -> guard.input("the model's external data", f));
+        guard.outputCreatingFolders("-o", out, dev.ppc.compiler.Compiler.writesZip(out) ? BundleFiles.ARCHIVE : BundleFiles.DIRECTORY);
         Module m = ModelLoader.read(model);
         // The default axis reads the symbolic dim names, which specialization replaces by sizes.
         Map<String, Integer> axes = BatchAxisChoice.choose(m.main(), parseBatchAxes(batchAxes));
         Map<String, long[]> fullBatchShapes = fullBatchShapes(m.main(), InspectCommand.parseInputs(inputs));
         new ModelLoader().inputShapes(fullBatchShapes).cleanup(m);
-        CompileOptions options = new CompileOptions(partitioning.cuts, partitioning.stages, microbatches, emit != null, model, axes);
+        CompileOptions options = new CompileOptions(partitioning.cuts, partitioning.stages, microbatches, emit != null, model, axes, force);
         CompileResult r = dev.ppc.compiler.Compiler.compile(m, options, out);
         var o = spec.commandLine().getOut();
         o.print(r.summary().toText());

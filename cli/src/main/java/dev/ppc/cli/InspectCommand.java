@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ppc.compiler.ModelLoader;
 import dev.ppc.compiler.ModelSummary;
+import dev.ppc.files.OutputGuard;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.text.IrPrinter;
+import dev.ppc.passes.PassManager;
 import dev.ppc.passes.SpecializeShapes;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +57,12 @@ public final class InspectCommand implements Callable<Integer> {
             Set<String> names = new LinkedHashSet<>(printIrAfter);
             loader.printIrAfter(names, s -> spec.commandLine().getErr().print(s));
         }
-        if (dumpDir != null) loader.dumpDir(dumpDir);
+        if (dumpDir != null) {
+            OutputGuard guard = new OutputGuard(false).input("the model", model);
+            ModelLoader.externalDataFiles(model).forEach(f -> guard.input("the model's external data", f));
+            guard.outputFolder("--dump-dir", dumpDir, PassManager::isDumpFileName);
+            loader.dumpDir(dumpDir);
+        }
         Module m = loader.load(model);
         var out = spec.commandLine().getOut();
         switch (emit) {

@@ -2,6 +2,7 @@ package dev.ppc.cli;
 
 import dev.ppc.backend.ExecutionException;
 import dev.ppc.backend.io.NpyFormatException;
+import dev.ppc.files.OutputFileException;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Names;
 import dev.ppc.runtime.InputMismatchException;
@@ -21,11 +22,13 @@ import picocli.CommandLine;
 public final class Main {
     /**
      * Exception types whose messages are user-facing diagnostics (exit status 2); subclasses
-     * count too (BundleException and CutSpecException are IrExceptions).
+     * count too (BundleException and CutSpecException are IrExceptions). An output file that
+     * cannot be written (a full disk, a missing folder) or must not be (an input of the command)
+     * is the user's to fix, so OutputFileException is among them.
      */
     private static final List<Class<? extends Throwable>> USER_ERROR_TYPES = List.of(
             UserError.class, IrException.class, ScheduleException.class, NpyFormatException.class,
-            PipelineException.class, InputMismatchException.class);
+            PipelineException.class, InputMismatchException.class, OutputFileException.class);
 
     private Main() {}
 

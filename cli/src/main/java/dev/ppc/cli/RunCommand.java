@@ -2,6 +2,9 @@ package dev.ppc.cli;
 
 import dev.ppc.backend.Tensor;
 import dev.ppc.backend.io.Npz;
+import dev.ppc.compiler.ModelLoader;
+import dev.ppc.files.FileKind;
+import dev.ppc.files.OutputGuard;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,15 +42,20 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "T.json", description = "write a Chrome-trace/Perfetto JSON of the execution (bundles)")
     Path trace;
 
+    @Option(names = "--force", description = "replace an existing --output or --trace file even if it is not an .npz/.npy or JSON file")
+    boolean force;
+
     @Override
     public Integer call() {
         if (threads < 1) throw new UserError("--threads " + threads + ": must be at least 1");
         if (microbatches != null && microbatches < 1) throw new UserError("--microbatches " + microbatches + ": must be at least 1");
         if (cores != null && cores < 1) throw new UserError("--cores " + cores + ": must be at least 1");
+        boolean bundle = BundleCommands.isBundle(model);
+        checkOutputs(bundle);
         InputFiles in = InputFiles.read(inputs);
         var out = spec.commandLine().getOut();
         Map<String, Tensor> results;
-        if (BundleCommands.isBundle(model)) {
+        if (bundle) {
             results = BundleCommands.run(model, in, threads, microbatches, cores, trace, out);
         } else {
             if (microbatches != null || trace != null || cores != null) {
@@ -61,5 +69,14 @@ public final class RunCommand implements Callable<Integer> {
             out.println("wrote " + output);
         }
         return 0;
+    }
+
+    /** Refuses, before any work, outputs that would overwrite an input or something that is not an old output. */
+    private void checkOutputs(boolean bundle) {
+        if (output == null && trace == null) return;
+        OutputGuard guard = new OutputGuard(force).input(bundle ? "the bundle" : "the model", model).input("--inputs", inputs);
+        if (!bundle) ModelLoader.externalDataFiles(model).forEach(f -> guard.input("the model's external data", f));
+        if (output != null) guard.output("--output", output, FileKind.NUMPY);
+        if (trace != null) guard.output("--trace", trace, FileKind.JSON);
     }
 }

@@ -1,5 +1,8 @@
 package dev.ppc.cli;
 
+import dev.ppc.files.AtomicFile;
+import dev.ppc.files.FileKind;
+import dev.ppc.files.OutputGuard;
 import dev.ppc.schedule.ChromeTraceWriter;
 import dev.ppc.schedule.Costs;
 import dev.ppc.schedule.PyTorchCsv;
@@ -85,15 +88,19 @@ public final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "write the schedule as schedule.json")
     Path json;
 
+    @Option(names = "--force", description = "replace existing output files even if they are not of the kind written (SVG, JSON, CSV text)")
+    boolean force;
+
     @Override
     public Integer call() {
         PyTorchCsv.Layout layout = PyTorchCsv.Layout.parse(csvLayout);
+        checkOutputs();
         Schedule schedule = importCsv != null ? importSchedule(layout) : generateSchedule();
         SimulationResult result = ScheduleSimulator.simulate(schedule, Costs.parse(costs, comm));
-        if (svg != null) write(svg, SvgTimelineRenderer.render(result), "SVG");
-        if (trace != null) write(trace, ChromeTraceWriter.write(result), "trace");
-        if (csv != null) write(csv, PyTorchCsv.write(schedule, layout), "CSV");
-        if (json != null) write(json, ScheduleJson.write(schedule), "schedule JSON");
+        if (svg != null) AtomicFile.writeString(svg, SvgTimelineRenderer.render(result));
+        if (trace != null) AtomicFile.writeString(trace, ChromeTraceWriter.write(result));
+        if (csv != null) AtomicFile.writeString(csv, PyTorchCsv.write(schedule, layout));
+        if (json != null) AtomicFile.writeString(json, ScheduleJson.write(schedule));
         PrintWriter out = spec.commandLine().getOut();
         out.print(ScheduleSummary.format(result));
         out.flush();
@@ -121,12 +128,13 @@ public final class ScheduleCommand implements Callable<Integer> {
         return PyTorchCsv.read(text, layout, reduceTied);
     }
 
-    private static void write(Path file, String content, String what) {
-        try {
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ScheduleException("cannot write the " + what + " to " + file + ": " + e.getMessage(), e);
-        }
+    /** Refuses, before any work, outputs that would overwrite the imported CSV, each other, or files of another kind. */
+    private void checkOutputs() {
+        OutputGuard guard = new OutputGuard(force).input("--import-csv", importCsv);
+        if (svg != null) guard.output("--svg", svg, FileKind.SVG);
+        if (trace != null) guard.output("--trace", trace, FileKind.JSON);
+        if (csv != null) guard.output("--csv", csv, FileKind.CSV);
+        if (json != null) guard.output("--json", json, FileKind.JSON);
     }
 
     private ParameterException usage(String message) { return new ParameterException(spec.commandLine(), message); }

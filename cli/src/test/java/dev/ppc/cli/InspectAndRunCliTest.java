@@ -177,7 +177,7 @@ class InspectAndRunCliTest {
         return p;
     }
 
-    private static TensorProto external(String location, long offset, long length) {
+    static TensorProto external(String location, long offset, long length) {
         return TensorProto.newBuilder().setName("w").setDataType(1).addDims(2).setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location))
                 .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue(Long.toString(offset)))
@@ -189,14 +189,14 @@ class InspectAndRunCliTest {
                 .setElemType(1).setShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(2))))).build();
     }
 
-    private static ModelProto model(TensorProto w) {
+    static ModelProto model(TensorProto w) {
         GraphProto g = GraphProto.newBuilder().addInput(info("x")).addInitializer(w)
                 .addNode(NodeProto.newBuilder().setName("/add").setOpType("Add").addInput("x").addInput("w").addOutput("y"))
                 .addOutput(info("y")).build();
         return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(g).build();
     }
 
-    private static Path write(Path p, ModelProto m) throws IOException {
+    static Path write(Path p, ModelProto m) throws IOException {
         Files.write(p, m.toByteArray());
         return p;
     }

@@ -16,26 +16,29 @@ import java.util.Map;
  * @param batchAxes      the batch axis of model inputs, by name ({@code --batch-axis}, or the default rule of
  *                       {@code dev.ppc.passes.batch.BatchAxisChoice} applied before specialization); inputs not
  *                       named here use axis 0
+ * @param force          {@code --force}: replace whatever is at the output path, not only a previous bundle
  */
 public record CompileOptions(String cuts, Integer stages, int microbatches, boolean emitOnnxStages, Path sourceModel,
-                             Map<String, Integer> batchAxes) {
+                             Map<String, Integer> batchAxes, boolean force) {
     public CompileOptions {
         batchAxes = Collections.unmodifiableMap(new LinkedHashMap<>(batchAxes));
     }
 
-    /** Options with every input batched along axis 0. */
+    /** Options with every input batched along axis 0, replacing only a previous bundle at the output path. */
     public CompileOptions(String cuts, Integer stages, int microbatches, boolean emitOnnxStages, Path sourceModel) {
-        this(cuts, stages, microbatches, emitOnnxStages, sourceModel, Map.of());
+        this(cuts, stages, microbatches, emitOnnxStages, sourceModel, Map.of(), false);
     }
 
     /** Options for {@code --cuts SPEC} with one microbatch, no ONNX stages and no source file. */
     public static CompileOptions withCuts(String cuts) { return new CompileOptions(cuts, null, 1, false, null); }
 
-    public CompileOptions microbatches(int m) { return new CompileOptions(cuts, stages, m, emitOnnxStages, sourceModel, batchAxes); }
+    public CompileOptions microbatches(int m) { return new CompileOptions(cuts, stages, m, emitOnnxStages, sourceModel, batchAxes, force); }
 
-    public CompileOptions emitOnnxStages(boolean emit) { return new CompileOptions(cuts, stages, microbatches, emit, sourceModel, batchAxes); }
+    public CompileOptions emitOnnxStages(boolean emit) { return new CompileOptions(cuts, stages, microbatches, emit, sourceModel, batchAxes, force); }
 
-    public CompileOptions sourceModel(Path p) { return new CompileOptions(cuts, stages, microbatches, emitOnnxStages, p, batchAxes); }
+    public CompileOptions sourceModel(Path p) { return new CompileOptions(cuts, stages, microbatches, emitOnnxStages, p, batchAxes, force); }
 
-    public CompileOptions batchAxes(Map<String, Integer> axes) { return new CompileOptions(cuts, stages, microbatches, emitOnnxStages, sourceModel, axes); }
+    public CompileOptions batchAxes(Map<String, Integer> axes) { return new CompileOptions(cuts, stages, microbatches, emitOnnxStages, sourceModel, axes, force); }
+
+    public CompileOptions force(boolean f) { return new CompileOptions(cuts, stages, microbatches, emitOnnxStages, sourceModel, batchAxes, f); }
 }

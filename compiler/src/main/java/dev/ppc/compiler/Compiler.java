@@ -1,9 +1,12 @@
 package dev.ppc.compiler;
 
+import dev.ppc.bundle.BundleException;
 import dev.ppc.bundle.BundleFiles;
 import dev.ppc.bundle.BundleManifest;
 import dev.ppc.bundle.BundleSummary;
 import dev.ppc.compiler.bundle.BundleWriter;
+import dev.ppc.files.AtomicFile;
+import dev.ppc.files.OutputFileException;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
@@ -12,6 +15,8 @@ import dev.ppc.passes.partition.CutSpecException;
 import dev.ppc.passes.partition.PartitionPass;
 import dev.ppc.passes.partition.PartitionPlan;
 import dev.ppc.passes.partition.StageModules;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +33,12 @@ public final class Compiler {
 
     /**
      * Compiles {@code cleaned}, specialized for the full batch, into the bundle directory
-     * {@code out}, each stage program for one of {@code opts.microbatches()} microbatches split
-     * along {@code opts.batchAxes()}. The argument is not changed (the compiler works on a copy),
-     * so callers can still run the unpartitioned model. Bad options and cuts are
-     * {@link IrException}s with one-line messages ({@link CutSpecException} for
-     * {@code --cuts}/{@code --stages}, {@code BatchAxisException} for a batch axis along which the
-     * model mixes samples, {@code BundleException} for the bundle).
+     * {@code out} (a zipped bundle if its name ends in {@code .zip}), each stage program for one of
+     * {@code opts.microbatches()} microbatches split along {@code opts.batchAxes()}. The argument
+     * is not changed (the compiler works on a copy), so callers can still run the unpartitioned
+     * model. Bad options and cuts are {@link IrException}s with one-line messages
+     * ({@link CutSpecException} for {@code --cuts}/{@code --stages}, {@code BatchAxisException}
+     * for a batch axis along which the model mixes samples, {@code BundleException} for the bundle).
      */
     public static CompileResult compile(Module cleaned, CompileOptions opts, Path out) {
         CutSpec spec;
@@ -48,9 +53,9 @@ public final class Compiler {
         Module microbatch = copy(cleaned);
         BundleManifest.Batch batch = Microbatching.apply(microbatch, opts.batchAxes(), opts.microbatches());
         PartitionPass.Result partitioned = PartitionPass.run(microbatch, spec);
-        BundleWriter.Options writerOptions = new BundleWriter.Options(opts.microbatches(), batch, opts.emitOnnxStages(), opts.sourceModel());
+        BundleWriter.Options writerOptions = new BundleWriter.Options(opts.microbatches(), batch, opts.emitOnnxStages(), opts.sourceModel(), opts.force());
         BundleManifest manifest;
-        if (out.getFileName() != null && out.getFileName().toString().endsWith(".zip")) {
+        if (writesZip(out)) {
             manifest = writeZip(partitioned, writerOptions, out);
         } else {
             manifest = BundleWriter.write(partitioned.module(), partitioned.plan(), writerOptions, out);
@@ -59,22 +64,35 @@ public final class Compiler {
         return new CompileResult(out, partitioned.plan(), manifest, summary);
     }
 
-    /** Writes the bundle directory next to {@code zip}, archives it, and removes the directory. */
+    /** Whether {@link #compile} writes {@code out} as a zipped bundle (its name ends in {@code .zip}) rather than a directory. */
+    public static boolean writesZip(Path out) {
+        return out.getFileName() != null && out.getFileName().toString().endsWith(".zip");
+    }
+
+    /**
+     * Assembles the bundle in a scratch directory beside {@code zip}, archives it into {@code zip}
+     * atomically (the previous archive stays whole until the new one is complete), and removes
+     * the scratch directory. Anything at {@code zip} other than a zipped bundle is refused unless
+     * {@code force}.
+     */
     private static BundleManifest writeZip(PartitionPass.Result partitioned, BundleWriter.Options options, Path zip) {
-        Path parent = zip.toAbsolutePath().getParent();
-        Path dir = parent.resolve(zip.getFileName() + ".tmp-dir");
+        if (!options.force() && Files.exists(zip) && !BundleFiles.ARCHIVE.accepts(zip)) {
+            throw new BundleException("bundle " + zip + ": the path exists and is not " + BundleFiles.ARCHIVE.description() + "; refusing to overwrite it");
+        }
         try {
-            BundleManifest manifest = BundleWriter.write(partitioned.module(), partitioned.plan(), options, dir);
-            BundleFiles.zip(dir, zip);
+            Files.createDirectories(zip.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw OutputFileException.cannotWrite(zip, e, false);
+        }
+        Path scratch = AtomicFile.scratchDirectory(zip);
+        try {
+            BundleManifest manifest = BundleWriter.assemble(partitioned.module(), partitioned.plan(), options, scratch, zip);
+            BundleFiles.zip(scratch, zip);
             return manifest;
-        } catch (java.io.IOException e) {
-            throw new IrException("cannot write " + zip + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw OutputFileException.cannotWrite(zip, e, Files.exists(zip));
         } finally {
-            try {
-                BundleFiles.deleteRecursively(dir);
-            } catch (java.io.IOException ignored) {
-                // A leftover temporary folder is harmless; the archive is complete or the error above says why.
-            }
+            AtomicFile.deleteScratch(scratch);
         }
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -58,6 +59,16 @@ public final class ModelLoader {
             throw new IrException(model + " is a directory; give an .onnx model file (or a compiled .ppc bundle to 'ppc run')");
         }
         return OnnxImporter.importModel(model);
+    }
+
+    /**
+     * The files besides {@code model} itself that reading it touches: an ONNX model's
+     * external-data files. Commands register them as inputs so that no output overwrites them.
+     */
+    public static List<Path> externalDataFiles(Path model) {
+        String name = model.getFileName() == null ? "" : model.getFileName().toString();
+        if (name.endsWith(".ppir") || !Files.isRegularFile(model)) return List.of();
+        return OnnxImporter.externalDataFiles(model);
     }
 
     /** Reads the model and runs the clean-up pipeline. */

@@ -1,12 +1,12 @@
 package dev.ppc.passes;
 
+import dev.ppc.files.AtomicFile;
+import dev.ppc.files.OutputFileException;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.text.IrPrinter;
 import dev.ppc.ir.verify.Verifier;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Runs a pipeline of passes over a module, as MLIR's pass manager and XLA's
@@ -39,6 +40,7 @@ import java.util.function.Consumer;
  * changed anything by comparing the printed IR before and after it; tests turn it on.
  */
 public final class PassManager {
+    private static final Pattern DUMP_FILE_NAME = Pattern.compile("\\d{2,}-[A-Za-z0-9_.-]+\\.ppir");
     private final PassRegistry registry;
     private final List<Pass> passes = new ArrayList<>();
     private boolean verify = true;
@@ -178,9 +180,14 @@ public final class PassManager {
         if (dumpDir == null) return;
         try {
             Files.createDirectories(dumpDir);
-            Files.writeString(dumpDir.resolve(fileName), IrPrinter.print(module), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write IR dump " + dumpDir.resolve(fileName), e);
+            throw new OutputFileException("cannot create the IR dump directory " + dumpDir + ": " + OutputFileException.reason(e), e);
         }
+        AtomicFile.writeString(dumpDir.resolve(fileName), IrPrinter.print(module));
+    }
+
+    /** Whether {@link #dumpTo} may write a file of this name: {@code NN-NAME.ppir}. */
+    public static boolean isDumpFileName(String name) {
+        return DUMP_FILE_NAME.matcher(name).matches();
     }
 }

@@ -1,12 +1,10 @@
 package dev.ppc.runtime;
 
+import dev.ppc.files.AtomicFile;
 import dev.ppc.schedule.Action;
 import dev.ppc.schedule.ChromeTraceWriter;
 import dev.ppc.schedule.Schedule;
 import dev.ppc.schedule.Timeline;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,8 +126,11 @@ public final class ExecutionTrace {
         return ChromeTraceWriter.write(schedule, timeline(), "ppc runtime " + schedule.describe(), true, meta);
     }
 
-    /** Writes {@link #toJson} to {@code file}. */
-    public void write(Path file, RunStats stats) throws IOException {
-        Files.writeString(file, toJson(stats), StandardCharsets.UTF_8);
+    /**
+     * Writes {@link #toJson} to {@code file}, replacing it atomically ({@link AtomicFile}); a
+     * failure is an {@link dev.ppc.files.OutputFileException} naming the file.
+     */
+    public void write(Path file, RunStats stats) {
+        AtomicFile.writeString(file, toJson(stats));
     }
 }

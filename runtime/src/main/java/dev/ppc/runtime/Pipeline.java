@@ -4,7 +4,6 @@ import dev.ppc.backend.Shapes;
 import dev.ppc.backend.Tensor;
 import dev.ppc.ir.TensorType;
 import dev.ppc.schedule.Schedule;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -221,8 +220,11 @@ public final class Pipeline implements AutoCloseable {
         return t;
     }
 
-    /** Writes {@link #lastTrace()} as Chrome trace JSON (with the run's stats if it succeeded) to {@code file}. */
-    public void writeTrace(Path file) throws IOException {
+    /**
+     * Writes {@link #lastTrace()} as Chrome trace JSON (with the run's stats if it succeeded) to
+     * {@code file}, atomically; a failure is an {@link dev.ppc.files.OutputFileException}.
+     */
+    public void writeTrace(Path file) {
         ExecutionTrace t = lastTrace();
         RunStats s = lastStats;
         t.write(file, t.complete() ? s : null);

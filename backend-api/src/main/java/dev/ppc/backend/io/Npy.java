@@ -2,11 +2,11 @@ package dev.ppc.backend.io;
 
 import dev.ppc.backend.Shapes;
 import dev.ppc.backend.Tensor;
+import dev.ppc.files.AtomicFile;
 import dev.ppc.ir.DType;
 import dev.ppc.ir.FileKinds;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -282,13 +282,13 @@ public final class Npy {
         return (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? "<" : ">") + kind;
     }
 
-    /** Writes {@code t} to {@code file}, replacing it. */
+    /**
+     * Writes {@code t} to {@code file}, replacing it atomically ({@link AtomicFile}): the file holds
+     * its previous content or the whole new one, never a part. A failure is an
+     * {@link dev.ppc.files.OutputFileException} naming the file.
+     */
     public static void write(Path file, Tensor t) {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-            write(out, t, file.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFile.write(file, out -> write(out, t, file.toString()));
     }
 
     /** Writes {@code t} as one {@code .npy} image to {@code out} (which is not closed). */

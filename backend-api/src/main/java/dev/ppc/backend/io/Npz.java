@@ -1,6 +1,7 @@
 package dev.ppc.backend.io;
 
 import dev.ppc.backend.Tensor;
+import dev.ppc.files.AtomicFile;
 import dev.ppc.ir.Names;
 
 import java.io.BufferedInputStream;
@@ -9,7 +10,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -158,16 +158,15 @@ public final class Npz {
     }
 
     /**
-     * Writes {@code tensors} to {@code file} in map order, each as entry {@code key + ".npy"}.
+     * Writes {@code tensors} to {@code file} in map order, each as entry {@code key + ".npy"},
+     * replacing the file atomically ({@link AtomicFile}): it holds its previous content or the
+     * whole new archive, never a part. A failure (a full disk) is an
+     * {@link dev.ppc.files.OutputFileException} naming the file.
      *
      * @param compress deflate the entries (as {@code np.savez_compressed}) instead of storing them
      */
     public static void write(Path file, Map<String, Tensor> tensors, boolean compress) {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            write(out, tensors, compress, file.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFile.write(file, out -> write(out, tensors, compress, file.toString()));
     }
 
     /** Writes the archive to {@code out}, which is finished but not closed. */

@@ -7,6 +7,9 @@ import dev.ppc.schedule.ScheduleKind;
 import dev.ppc.schedule.Schedules;
 
 import dev.ppc.compiler.onnx.OnnxExporter;
+import dev.ppc.files.AtomicDirectory;
+import dev.ppc.files.CrashPoint;
+import dev.ppc.files.OutputFileException;
 import dev.ppc.ir.DType;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
@@ -19,11 +22,8 @@ import dev.ppc.passes.partition.PartitionPlan;
 import dev.ppc.passes.partition.StageModules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +47,10 @@ import java.util.stream.Stream;
  * </pre>
  * Every file is a function of the inputs only (no timestamps, no absolute paths, sorted keys and
  * tensors), so compiling the same model twice gives identical bytes. The bundle is assembled in a
- * temporary sibling directory and moved into place, so a failed write leaves no half bundle; an
- * existing bundle at {@code out} is replaced, anything else there is refused.
+ * temp sibling directory and moved into place by {@link AtomicDirectory}, so {@code out} always
+ * holds a whole bundle, the previous one or the new one, even if the process is killed or the
+ * disk fills up; an existing bundle at {@code out} is replaced, anything else there is refused
+ * unless {@link Options#force}.
  */
 public final class BundleWriter {
     /** Constants up to this many bytes stay inline in program.ppir; larger ones go to weights.safetensors. */
@@ -59,131 +61,113 @@ public final class BundleWriter {
      * @param batch          the batch axes of the model's inputs and outputs, and whether they were proven
      * @param emitOnnxStages also write core-K/stage.onnx
      * @param sourceModel    the model file compiled, whose name and sha256 the manifest records; may be null
+     * @param force          replace whatever is at the output path, not only a previous bundle
      */
-    public record Options(int microbatches, BundleManifest.Batch batch, boolean emitOnnxStages, Path sourceModel) {}
+    public record Options(int microbatches, BundleManifest.Batch batch, boolean emitOnnxStages, Path sourceModel, boolean force) {
+        public Options(int microbatches, BundleManifest.Batch batch, boolean emitOnnxStages, Path sourceModel) {
+            this(microbatches, batch, emitOnnxStages, sourceModel, false);
+        }
+    }
 
     private BundleWriter() {}
 
-    /** Writes the bundle and returns its manifest. */
+    /** Writes the bundle directory {@code out} (creating missing parent folders) and returns its manifest. */
     public static BundleManifest write(Module partitioned, PartitionPlan plan, Options options, Path out) {
-        String where = "bundle " + out;
-        if (options.microbatches() < 1) throw new BundleException(where + ": the microbatch count must be at least 1, got " + options.microbatches());
-        Path tmp = null;
+        Path parent = out.toAbsolutePath().getParent();
         try {
-            BundleManifest.Model model = model(plan.model(), options.sourceModel(), where);
-            Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            checkReplaceable(out, where);
-            tmp = partialDirectory(parent, out.getFileName().toString());
-
-            List<BundleManifest.Stage> stages = new ArrayList<>();
-            List<Module> programs = new ArrayList<>();
-            Map<String, BundleManifest.TensorSpec> microbatchInputs = new LinkedHashMap<>();
-            for (PartitionPlan.Stage ps : plan.stages()) {
-                int k = ps.index();
-                Module program = StageModules.extract(partitioned, ps.function(), plan.model() + ".stage" + k);
-                programs.add(program);
-                String dir = "core-" + k;
-                Files.createDirectories(tmp.resolve(dir));
-                Files.writeString(tmp.resolve(dir + "/program.ppir"), new IrPrinter(INLINE_BYTES).printModule(program), StandardCharsets.UTF_8);
-                Safetensors.write(tmp.resolve(dir + "/weights.safetensors"), externalWeights(program, where, dir),
-                        Map.of("ppc.model", plan.model(), "ppc.stage", Integer.toString(k)));
-                String onnx = null;
-                if (options.emitOnnxStages()) {
-                    onnx = dir + "/stage.onnx";
-                    Files.write(tmp.resolve(onnx), OnnxExporter.export(program, program.main()).toByteArray());
-                }
-                List<BundleManifest.Port> inputs = new ArrayList<>(), outputs = new ArrayList<>();
-                Function main = program.main();
-                for (Value p : main.params()) {
-                    inputs.add(BundleManifest.Port.model(p.name(), staticType(p.type(), k, p.name(), where)));
-                    microbatchInputs.putIfAbsent(p.name(), BundleManifest.TensorSpec.of(p.name(), p.type()));
-                }
-                for (Op op : main.ops()) {
-                    if (op.is("ppc", "recv")) {
-                        Value r = op.result();
-                        inputs.add(BundleManifest.Port.channel(r.name(), staticType(r.type(), k, r.name(), where), (int) op.intAttr("channel", -1)));
-                    } else if (op.is("ppc", "send")) {
-                        Value v = op.operand(0);
-                        outputs.add(BundleManifest.Port.channel(v.name(), staticType(v.type(), k, v.name(), where), (int) op.intAttr("channel", -1)));
-                    }
-                }
-                for (Function.Output o : main.outputs()) outputs.add(BundleManifest.Port.model(o.name(), staticType(o.value().type(), k, o.name(), where)));
-                stages.add(new BundleManifest.Stage(k, k, dir + "/program.ppir", dir + "/weights.safetensors", onnx, inputs, outputs));
-            }
-            List<BundleManifest.Channel> channels = new ArrayList<>();
-            for (PartitionPlan.Channel c : plan.channels()) {
-                TensorType t = staticType(c.type(), c.src(), c.value(), where);
-                channels.add(new BundleManifest.Channel(c.id(), c.src(), c.dst(), c.value(), t.dtype().textName(), BundleManifest.shapeOf(t), t.byteSize()));
-            }
-            List<BundleManifest.TiedGroup> tied = new ArrayList<>();
-            for (PartitionPlan.TiedGroup g : plan.tiedGroups()) {
-                List<BundleManifest.TiedMember> members = new ArrayList<>();
-                for (PartitionPlan.TiedMember m : g.members()) members.add(new BundleManifest.TiedMember(m.stage(), m.constant(), m.kind().label()));
-                tied.add(new BundleManifest.TiedGroup(g.id(), members));
-            }
-            BundleManifest draft = new BundleManifest(BundleManifest.FORMAT, BundleManifest.VERSION, model, "cpu", options.microbatches(), options.batch(),
-                    new ArrayList<>(microbatchInputs.values()), stages, channels, tied, List.of());
-            // Inference bundles run the forward-only schedule: one stage per core, every microbatch in order.
-            Schedule schedule = Schedules.generate(ScheduleKind.FORWARD, stages.size(), options.microbatches(), 1);
-            Files.writeString(tmp.resolve("schedule.json"), ScheduleJson.write(schedule));
-            Files.write(tmp.resolve("report.json"), BundleSummary.of(draft, programs).toJson());
-
-            BundleManifest manifest = new BundleManifest(draft.format(), draft.formatVersion(), model, draft.target(), draft.microbatches(),
-                    draft.batch(), draft.microbatchInputs(), stages, channels, tied, fileEntries(tmp));
-            Files.write(tmp.resolve("manifest.json"), ManifestSeal.sealed(manifest));
-
-            if (Files.exists(out)) BundleFiles.deleteRecursively(out);
-            try {
-                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, out);
-            }
-            tmp = null;
-            return manifest;
         } catch (IOException e) {
-            throw new BundleException(where + ": cannot write the bundle: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    BundleFiles.deleteRecursively(tmp);
-                } catch (IOException ignored) {
-                    // The write already failed; the leftover directory's name says it is partial.
-                }
-            }
+            throw OutputFileException.cannotWrite(out, e, false);
         }
+        BundleFiles.recover(out);
+        if (!options.force()) checkReplaceable(out, "bundle " + out);
+        return AtomicDirectory.write(out, BundleFiles::isComplete, dir -> assemble(partitioned, plan, options, dir, out));
     }
 
     /**
-     * A fresh sibling directory to assemble the bundle in. Not {@code Files.createTempDirectory}:
-     * that makes the directory owner-only, and the bundle should get the usual permissions.
+     * Writes the files of the bundle into the empty directory {@code dir} and returns its
+     * manifest; moving it into place is the caller's ({@link #write}, or the zip writer).
+     *
+     * @param shownAs the bundle's path as the user gave it, for messages
      */
-    private static Path partialDirectory(Path parent, String name) throws IOException {
-        for (int i = 0; ; i++) {
-            Path p = parent.resolve(name + ".partial-" + ProcessHandle.current().pid() + "-" + i);
-            try {
-                return Files.createDirectory(p);
-            } catch (FileAlreadyExistsException e) {
-                // Another compile into the same place is running; take the next name.
+    public static BundleManifest assemble(Module partitioned, PartitionPlan plan, Options options, Path dir, Path shownAs) throws IOException {
+        String where = "bundle " + shownAs;
+        if (options.microbatches() < 1) throw new BundleException(where + ": the microbatch count must be at least 1, got " + options.microbatches());
+        BundleManifest.Model model = model(plan.model(), options.sourceModel(), where);
+        List<BundleManifest.Stage> stages = new ArrayList<>();
+        List<Module> programs = new ArrayList<>();
+        Map<String, BundleManifest.TensorSpec> microbatchInputs = new LinkedHashMap<>();
+        for (PartitionPlan.Stage ps : plan.stages()) {
+            int k = ps.index();
+            Module program = StageModules.extract(partitioned, ps.function(), plan.model() + ".stage" + k);
+            programs.add(program);
+            String stageDir = "core-" + k;
+            Files.createDirectories(dir.resolve(stageDir));
+            Files.writeString(dir.resolve(stageDir + "/program.ppir"), new IrPrinter(INLINE_BYTES).printModule(program), StandardCharsets.UTF_8);
+            Safetensors.write(dir.resolve(stageDir + "/weights.safetensors"), externalWeights(program, where, stageDir),
+                    Map.of("ppc.model", plan.model(), "ppc.stage", Integer.toString(k)));
+            String onnx = null;
+            if (options.emitOnnxStages()) {
+                onnx = stageDir + "/stage.onnx";
+                Files.write(dir.resolve(onnx), OnnxExporter.export(program, program.main()).toByteArray());
             }
+            List<BundleManifest.Port> inputs = new ArrayList<>(), outputs = new ArrayList<>();
+            Function main = program.main();
+            for (Value p : main.params()) {
+                inputs.add(BundleManifest.Port.model(p.name(), staticType(p.type(), k, p.name(), where)));
+                microbatchInputs.putIfAbsent(p.name(), BundleManifest.TensorSpec.of(p.name(), p.type()));
+            }
+            for (Op op : main.ops()) {
+                if (op.is("ppc", "recv")) {
+                    Value r = op.result();
+                    inputs.add(BundleManifest.Port.channel(r.name(), staticType(r.type(), k, r.name(), where), (int) op.intAttr("channel", -1)));
+                } else if (op.is("ppc", "send")) {
+                    Value v = op.operand(0);
+                    outputs.add(BundleManifest.Port.channel(v.name(), staticType(v.type(), k, v.name(), where), (int) op.intAttr("channel", -1)));
+                }
+            }
+            for (Function.Output o : main.outputs()) outputs.add(BundleManifest.Port.model(o.name(), staticType(o.value().type(), k, o.name(), where)));
+            stages.add(new BundleManifest.Stage(k, k, stageDir + "/program.ppir", stageDir + "/weights.safetensors", onnx, inputs, outputs));
+            if (k == 0) CrashPoint.ASSEMBLY_PARTIAL.reach();
         }
+        List<BundleManifest.Channel> channels = new ArrayList<>();
+        for (PartitionPlan.Channel c : plan.channels()) {
+            TensorType t = staticType(c.type(), c.src(), c.value(), where);
+            channels.add(new BundleManifest.Channel(c.id(), c.src(), c.dst(), c.value(), t.dtype().textName(), BundleManifest.shapeOf(t), t.byteSize()));
+        }
+        List<BundleManifest.TiedGroup> tied = new ArrayList<>();
+        for (PartitionPlan.TiedGroup g : plan.tiedGroups()) {
+            List<BundleManifest.TiedMember> members = new ArrayList<>();
+            for (PartitionPlan.TiedMember m : g.members()) members.add(new BundleManifest.TiedMember(m.stage(), m.constant(), m.kind().label()));
+            tied.add(new BundleManifest.TiedGroup(g.id(), members));
+        }
+        BundleManifest draft = new BundleManifest(BundleManifest.FORMAT, BundleManifest.VERSION, model, "cpu", options.microbatches(), options.batch(),
+                new ArrayList<>(microbatchInputs.values()), stages, channels, tied, List.of());
+        // Inference bundles run the forward-only schedule: one stage per core, every microbatch in order.
+        Schedule schedule = Schedules.generate(ScheduleKind.FORWARD, stages.size(), options.microbatches(), 1);
+        Files.writeString(dir.resolve("schedule.json"), ScheduleJson.write(schedule));
+        Files.write(dir.resolve("report.json"), BundleSummary.of(draft, programs).toJson());
+
+        BundleManifest manifest = new BundleManifest(draft.format(), draft.formatVersion(), model, draft.target(), draft.microbatches(),
+                draft.batch(), draft.microbatchInputs(), stages, channels, tied, fileEntries(dir));
+        // The manifest goes last: a directory with a manifest.json is a whole bundle (BundleFiles.isComplete).
+        Files.write(dir.resolve("manifest.json"), ManifestSeal.sealed(manifest));
+        return manifest;
     }
 
-    private static BundleManifest.Model model(String name, Path source, String where) throws IOException {
+    private static BundleManifest.Model model(String name, Path source, String where) {
         if (source == null) return new BundleManifest.Model(name, null, null);
         if (!Files.isRegularFile(source)) throw new BundleException(where + ": the source model " + source + " is not a file");
-        return new BundleManifest.Model(name, source.getFileName().toString(), BundleFiles.sha256(source));
+        try {
+            return new BundleManifest.Model(name, source.getFileName().toString(), BundleFiles.sha256(source));
+        } catch (IOException e) {
+            throw new BundleException(where + ": cannot read the source model " + source + ": " + OutputFileException.reason(e), e);
+        }
     }
 
     /** Writing over a previous bundle is fine; writing over anything else (a file, a non-empty directory) is refused. */
-    private static void checkReplaceable(Path out, String where) throws IOException {
-        if (!Files.exists(out)) return;
-        if (Files.isDirectory(out)) {
-            if (Files.exists(out.resolve("manifest.json"))) return;
-            try (Stream<Path> s = Files.list(out)) {
-                if (s.findAny().isEmpty()) return;
-            }
-        }
+    private static void checkReplaceable(Path out, String where) {
+        if (!Files.exists(out) || BundleFiles.DIRECTORY.accepts(out)) return;
         throw new BundleException(where + ": the path exists and is not a ppc bundle (no manifest.json); refusing to overwrite it");
     }
 

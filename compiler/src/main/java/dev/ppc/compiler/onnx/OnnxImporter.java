@@ -8,6 +8,7 @@ import dev.ppc.compiler.onnx.proto.OnnxProtos.GraphProto;
 import dev.ppc.compiler.onnx.proto.OnnxProtos.ModelProto;
 import dev.ppc.compiler.onnx.proto.OnnxProtos.NodeProto;
 import dev.ppc.compiler.onnx.proto.OnnxProtos.OperatorSetIdProto;
+import dev.ppc.compiler.onnx.proto.OnnxProtos.StringStringEntryProto;
 import dev.ppc.compiler.onnx.proto.OnnxProtos.TensorProto;
 import dev.ppc.compiler.onnx.proto.OnnxProtos.TensorShapeProto;
 import dev.ppc.compiler.onnx.proto.OnnxProtos.TypeProto;
@@ -32,6 +33,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,6 +41,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,6 +103,37 @@ public final class OnnxImporter {
         String message = e.getMessage().startsWith(source) ? e.getMessage() : source + ": " + e.getMessage();
         String printable = Names.printable(message);
         return printable.equals(e.getMessage()) ? e : new IrException(printable, e);
+    }
+
+    /**
+     * The external-data files the model at {@code file} names, resolved against its folder, so
+     * that a command can keep from writing over them. The locations are not checked here;
+     * {@link #importModel} refuses bad ones. A file that is not an ONNX model is the same
+     * {@link IrException} {@code importModel} gives.
+     */
+    public static List<Path> externalDataFiles(Path file) {
+        ModelProto proto = new OnnxImporter(file, "model").readProto();
+        Path base = file.toAbsolutePath().getParent();
+        List<TensorProto> tensors = new ArrayList<>(proto.getGraph().getInitializerList());
+        for (NodeProto n : proto.getGraph().getNodeList()) {
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasT()) tensors.add(a.getT());
+                tensors.addAll(a.getTensorsList());
+            }
+        }
+        Set<Path> files = new LinkedHashSet<>();
+        for (TensorProto t : tensors) {
+            if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) continue;
+            for (StringStringEntryProto e : t.getExternalDataList()) {
+                if (!e.getKey().equals("location") || e.getValue().isEmpty()) continue;
+                try {
+                    files.add(base.resolve(e.getValue()).normalize());
+                } catch (InvalidPathException bad) {
+                    // Not a path, so no file a command could write over; importing the model refuses it.
+                }
+            }
+        }
+        return List.copyOf(files);
     }
 
     private ModelProto readProto() {

@@ -237,6 +237,25 @@ class BundleTest {
     }
 
     @Test
+    void theWriterReplacesSomethingElseOnlyWhenForced() throws IOException {
+        Path notes = Files.writeString(tmp.resolve("notes.zip"), "keep me");
+        BundleException e = assertThrows(BundleException.class, () -> compileMlp(notes));
+        assertEquals("bundle " + notes + ": the path exists and is not a zipped ppc bundle; refusing to overwrite it", e.getMessage());
+        assertEquals("keep me", Files.readString(notes));
+        Path dir = Files.createDirectory(tmp.resolve("precious"));
+        Files.writeString(dir.resolve("notes.txt"), "replace me");
+        CompileOptions forced = CompileOptions.withCuts("3").microbatches(2).sourceModel(Fixtures.model("mlp")).force(true);
+        Compiler.compile(Fixtures.staticMlp(), forced, notes);
+        Compiler.compile(Fixtures.staticMlp(), forced, dir);
+        assertEquals(2, BundleReader.read(notes).stages().size());
+        assertEquals(2, BundleReader.read(dir).stages().size());
+        assertFalse(Files.exists(dir.resolve("notes.txt")));
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(List.of("notes.zip", "precious"), s.map(p -> p.getFileName().toString()).sorted().toList(), "no temp is left");
+        }
+    }
+
+    @Test
     void theSummaryShowsEachStage() throws IOException {
         Path out = tmp.resolve("sum.ppc");
         compileMlp(out);
