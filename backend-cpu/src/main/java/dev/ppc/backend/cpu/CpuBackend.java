@@ -3,6 +3,7 @@ package dev.ppc.backend.cpu;
 import dev.ppc.backend.Backend;
 import dev.ppc.backend.ExecutableStage;
 import dev.ppc.backend.StageOptions;
+import dev.ppc.backend.cpu.kernels.Fused;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
@@ -53,7 +54,8 @@ public final class CpuBackend implements Backend {
         module.constants().values().forEach(copy::putConstant);
         Function f = StageModules.copy(function, function.name());
         copy.addFunction(f);
-        PassManager.parse(FuseElementwise.NAME).run(copy);
+        // Each fused op becomes one generated method, which must stay small enough for the JIT.
+        PassManager.parse(FuseElementwise.NAME + "{max-steps=" + Fused.MAX_STEPS + "}").run(copy);
         return new CpuExecutableStage(copy, f, options, true);
     }
 }

@@ -312,6 +312,9 @@ final class CpuExecutableStage implements ExecutableStage {
     /** Number of kernel launches per run (views and constants excluded), for tests and reports. */
     int kernelSteps() { return steps.size(); }
 
+    /** The kernels in launch order, for tests of what a stage was compiled into. */
+    List<Kernel> kernels() { return steps.stream().map(Step::kernel).toList(); }
+
     static Map<String, Integer> histogram(List<Op> ops) {
         Map<String, Integer> h = new HashMap<>();
         for (Op op : ops) h.merge(op.qualifiedName(), 1, Integer::sum);
