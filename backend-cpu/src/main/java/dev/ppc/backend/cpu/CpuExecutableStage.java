@@ -271,7 +271,9 @@ final class CpuExecutableStage implements ExecutableStage {
             try {
                 step.kernel().run(step.in(), step.out());
             } catch (RuntimeException e) {
-                throw new ExecutionException(step.op().describe() + ": " + e.getMessage(), e instanceof IllegalArgumentException, e);
+                // The data's fault: shapes or values a kernel refuses, and integer division by zero.
+                boolean badInput = e instanceof IllegalArgumentException || e instanceof ArithmeticException;
+                throw new ExecutionException(step.op().describe() + ": " + e.getMessage(), badInput, e);
             }
             if (stepNanos != null) stepNanos[k] += System.nanoTime() - t0;
         }
