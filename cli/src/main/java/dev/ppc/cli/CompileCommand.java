@@ -1,5 +1,6 @@
 package dev.ppc.cli;
 
+import dev.ppc.backend.Backend;
 import dev.ppc.compiler.CompileOptions;
 import dev.ppc.compiler.CompileResult;
 import dev.ppc.compiler.ModelLoader;
@@ -82,6 +83,8 @@ public final class CompileCommand implements Callable<Integer> {
         Module m = ModelLoader.read(model);
         Map<String, long[]> microbatchShapes = microbatchShapes(m.main(), InspectCommand.parseInputs(inputs), microbatches);
         new ModelLoader().inputShapes(microbatchShapes).cleanup(m);
+        // Every stage's values are the model's values: a microbatch the target cannot hold is refused before anything is written.
+        Backend.find(target).checkLimits(m, m.main());
         CompileOptions options = new CompileOptions(partitioning.cuts, partitioning.stages, microbatches, emit != null, model);
         CompileResult r = dev.ppc.compiler.Compiler.compile(m, options, out);
         var o = spec.commandLine().getOut();

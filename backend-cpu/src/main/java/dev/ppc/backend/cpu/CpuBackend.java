@@ -41,6 +41,10 @@ public final class CpuBackend implements Backend {
      */
     public static SortedSet<String> supportedOnnxOps() { return KernelBinder.knownOps(); }
 
+    /** Every value must fit one tensor ({@link dev.ppc.backend.Tensor#MAX_BYTES}, 2 GiB). */
+    @Override
+    public void checkLimits(Module module, Function function) { CpuLimits.checkValues(function); }
+
     @Override
     public ExecutableStage compile(Module module, Function function, StageOptions options) {
         return compile(module, function, options, !"false".equals(System.getProperty(FUSE_PROPERTY)));
