@@ -17,6 +17,16 @@ public interface Backend {
     /** Whether this backend can execute {@code op} (with its attributes and operand types). */
     boolean isOpSupported(Op op);
 
+    /**
+     * Checks, without compiling or allocating anything, that every value of {@code function}
+     * fits what this backend can hold (one tensor's bytes, for instance). The compiler asks before
+     * it writes a bundle, so that a model this backend could never run is refused at compile
+     * time; {@link #compile} checks the same and more. The default accepts everything.
+     *
+     * @throws dev.ppc.ir.IrException naming the value, its size and the limit
+     */
+    default void checkLimits(Module module, Function function) {}
+
     /** Compiles {@code function} of {@code module}; every value must have a static type. */
     ExecutableStage compile(Module module, Function function, StageOptions options);
 

@@ -24,8 +24,8 @@ import java.util.Arrays;
  *
  * <p>Every accessor uses absolute indexing: the buffers' positions and limits are never moved,
  * so one tensor may be read from several threads at once. Writes from several threads need the
- * caller's synchronization, as with any buffer. A tensor holds at most 2 GiB of data, the limit of
- * a {@code ByteBuffer}.
+ * caller's synchronization, as with any buffer. A tensor holds at most {@link #MAX_BYTES} (2 GiB),
+ * the limit of a {@code ByteBuffer}.
  *
  * <p>Tensors have identity semantics ({@code equals} is not overridden); compare contents with
  * {@link #bitwiseEqual}.
@@ -33,6 +33,13 @@ import java.util.Arrays;
 public final class Tensor {
     /** Alignment in bytes of the data of every tensor made by {@link #allocate}. */
     public static final int ALIGNMENT = 64;
+
+    /**
+     * The most bytes one tensor holds (2 GiB less 128 bytes): its data is one {@code ByteBuffer},
+     * indexed by {@code int}, and {@link #allocate} reserves an extra alignment unit to align it.
+     * Backends check values against it before they allocate anything.
+     */
+    public static final long MAX_BYTES = Integer.MAX_VALUE / ALIGNMENT * ALIGNMENT - ALIGNMENT;
 
     private final DType dtype;
     private final long[] shape;
@@ -72,10 +79,14 @@ public final class Tensor {
         checkDType(dtype);
         long[] s = shape.clone();
         long bytes = Math.multiplyExact(Shapes.numel(s), (long) dtype.byteSize());
+        if (bytes > MAX_BYTES) {
+            throw new IllegalArgumentException("a " + dtype + " tensor of shape " + Shapes.str(s) + " needs " + bytes
+                    + " bytes; a tensor holds at most " + MAX_BYTES + " (2 GiB)");
+        }
         // alignedSlice rounds both ends inwards to the alignment, so reserve a whole extra
         // alignment unit on top of the size rounded up.
         long rounded = (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
-        int n = Shapes.toInt(rounded + ALIGNMENT, "byte size");
+        int n = (int) (rounded + ALIGNMENT);
         ByteBuffer raw = ByteBuffer.allocateDirect(n);
         ByteBuffer aligned = raw.alignedSlice(ALIGNMENT);
         aligned.limit((int) bytes);

@@ -65,7 +65,18 @@ public final class Main {
             if (debug) ex.printStackTrace(err);
             return 1;
         });
-        int status = cl.execute(filtered);
+        int status;
+        try {
+            status = cl.execute(filtered);
+        } catch (OutOfMemoryError e) {
+            // picocli hands Errors through. Inputs too large for the memory the JVM was given are
+            // the user's to fix, with more memory or smaller pieces; the stage's own check names
+            // the stage, this covers every other allocation.
+            err.println("error: out of memory: " + oneLine(e.getMessage()) + "; give the JVM more with PPC_JAVA_OPTS (-Xmx for the heap, "
+                    + "-XX:MaxDirectMemorySize for tensors), or use smaller inputs or more microbatches");
+            if (debug) e.printStackTrace(err);
+            status = 2;
+        }
         out.flush();
         err.flush();
         return status;

@@ -1,5 +1,6 @@
 package dev.ppc.cli;
 
+import dev.ppc.backend.StageOptions;
 import dev.ppc.backend.Tensor;
 import dev.ppc.backend.io.Npz;
 import dev.ppc.compiler.ModelLoader;
@@ -30,7 +31,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "OUT.npz", description = "write the outputs here")
     Path output;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "threads per stage (a worker pool that splits GEMMs and element-wise kernels), default 1")
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "threads per stage (a worker pool that splits GEMMs and element-wise kernels), 1 to " + StageOptions.MAX_THREADS + ", default 1")
     int threads;
 
     @Option(names = "--microbatches", paramLabel = "M", description = "microbatches per batch (bundles; default: the bundle's)")
@@ -47,7 +48,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads < 1) throw new UserError("--threads " + threads + ": must be at least 1");
+        if (threads < 1 || threads > StageOptions.MAX_THREADS) {
+            throw new UserError("--threads " + threads + ": must be between 1 and " + StageOptions.MAX_THREADS
+                    + " (threads per stage; more than the machine's cores only add overhead)");
+        }
         if (microbatches != null && microbatches < 1) throw new UserError("--microbatches " + microbatches + ": must be at least 1");
         if (cores != null && cores < 1) throw new UserError("--cores " + cores + ": must be at least 1");
         boolean bundle = BundleCommands.isBundle(model);

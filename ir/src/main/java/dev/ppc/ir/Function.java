@@ -1,8 +1,10 @@
 package dev.ppc.ir;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,6 +107,36 @@ public final class Function {
         ops.remove(op);
         op.parent = null;
         for (Value r : op.results()) usedNames.remove(r.name());
+    }
+
+    /**
+     * Removes a set of ops whose results are used only by ops of the set and are not outputs,
+     * in one pass over the body and over each operand's use list: erasing the thousands of ops
+     * a pass replaces one by one would search the body and the use lists of shared operands
+     * once per op.
+     */
+    public void eraseAll(Collection<Op> dead) {
+        Set<Op> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(dead);
+        Set<Value> outputValues = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Output o : outputs) outputValues.add(o.value());
+        Set<Value> operands = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Op op : dead) {
+            if (op.parent != this) throw new IllegalArgumentException(op.describe() + " is not in function @" + name);
+            for (Value r : op.results()) {
+                if (outputValues.contains(r)) throw new IllegalStateException("cannot erase " + op.describe() + ": %" + r.name() + " is an output");
+                for (Value.Use u : r.uses) {
+                    if (!set.contains(u.user())) throw new IllegalStateException("cannot erase " + op.describe() + ": %" + r.name() + " has uses");
+                }
+            }
+            for (Value v : op.operands()) if (v != null) operands.add(v);
+        }
+        for (Value v : operands) v.uses.removeIf(u -> set.contains(u.user()));
+        ops.removeIf(set::contains);
+        for (Op op : dead) {
+            op.parent = null;
+            for (Value r : op.results()) usedNames.remove(r.name());
+        }
     }
 
     /** Moves {@code op} so that it stands at {@code index} in the body (used by schedulers and sorters). */

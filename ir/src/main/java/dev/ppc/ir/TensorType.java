@@ -1,5 +1,6 @@
 package dev.ppc.ir;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -57,14 +58,36 @@ public final class TensorType {
         return s;
     }
 
-    /** Number of elements; fails unless static. */
+    /**
+     * Number of elements; fails unless static, and with an {@link ArithmeticException} when it
+     * exceeds a long (binding and inferring shapes refuse such types first, see {@link #hasLongSize}).
+     */
     public long numel() {
         long n = 1;
-        for (long s : shape()) n *= s;
+        for (long s : shape()) n = Math.multiplyExact(n, s);
         return n;
     }
 
-    public long byteSize() { return numel() * dtype.byteSize(); }
+    public long byteSize() { return Math.multiplyExact(numel(), (long) dtype.byteSize()); }
+
+    /**
+     * Whether this static type's element count and byte size fit in a long, so that
+     * {@link #numel()} and {@link #byteSize()} are exact. Dims that multiply past 2^63 describe no
+     * tensor; {@code specialize-shapes} and type inference refuse them, naming the value.
+     */
+    public boolean hasLongSize() {
+        return exactByteSize().bitLength() < Long.SIZE && exactNumel().bitLength() < Long.SIZE;
+    }
+
+    /** The element count of a static type as an exact integer, however large (for messages). */
+    public BigInteger exactNumel() {
+        BigInteger n = BigInteger.ONE;
+        for (long s : shape()) n = n.multiply(BigInteger.valueOf(s));
+        return n;
+    }
+
+    /** The byte size of a static type as an exact integer, however large (for messages). */
+    public BigInteger exactByteSize() { return exactNumel().multiply(BigInteger.valueOf(dtype.byteSize())); }
 
     public TensorType withDtype(DType newType) { return new TensorType(newType, dims); }
 

@@ -27,7 +27,8 @@ import java.util.Set;
  *       is declined (ONNX Runtime computes it in different precisions per kernel).</li>
  *   <li>Integer {@code Div} truncates toward zero, as C++ integer division in ONNX Runtime and
  *       {@code numpy.divide(...).astype(int)} in ONNX's reference both do: {@code -7 / 2 = -3}.
- *       Division by zero and {@code MIN / -1} (undefined behaviour in C++) are declined.</li>
+ *       Division by zero (undefined behaviour in C++, a crash at run time) is an
+ *       {@link IrException}; {@code MIN / -1} (also undefined) is declined.</li>
  *   <li>Integer {@code Add}, {@code Sub}, {@code Mul}, {@code Neg} and {@code Abs} wrap around
  *       in the element type, as two's-complement hardware does.</li>
  *   <li>{@code Cast} from float to integer truncates toward zero ({@code static_cast}); a NaN,
@@ -987,7 +988,8 @@ public final class ConstantEvaluator {
     }
 
     private static long divide(DType t, long x, long y) {
-        if (y == 0) throw decline();
+        // The divisor is a constant, so the op would fail on every run: the model's mistake.
+        if (y == 0) throw new IrException("integer division by zero: the divisor has an element 0");
         if (t == DType.U64) return Long.divideUnsigned(x, y);
         if (x == Long.MIN_VALUE && y == -1) throw decline();
         long q = x / y; // Java's integer division truncates toward zero, like C++'s.

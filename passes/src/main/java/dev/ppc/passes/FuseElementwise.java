@@ -13,6 +13,7 @@ import dev.ppc.ir.schema.OpSchemas;
 import dev.ppc.ir.schema.ShapeRules;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -33,6 +34,13 @@ import java.util.Set;
  * the root's position. Growing repeats until nothing joins, so a value used by several ops of the
  * group (GELU reads its input three times) joins once all its users have. Groups of one op are
  * left alone.
+ *
+ * <p>A group holds at most {@code max-steps} ops (default {@value #DEFAULT_MAX_STEPS}): a backend
+ * compiles each fused op into one method, and the JVM bounds a method's size (the CPU backend
+ * passes its own cap, derived from the bytecode a step takes). A longer chain becomes several
+ * fused ops, each the root's nearest producers; the ops left over start the next group. Growing,
+ * replacing and erasing take time linear in the function's size, so a chain of 100,000 ops fuses
+ * in well under a second.
  *
  * <p>Fusable: Add, Sub, Mul, Div, Neg, Abs, Sqrt, Reciprocal, Exp, Tanh, Erf, Sigmoid, Relu on
  * f32, Pow with an f32 constant scalar exponent 2 or 3, and Where with f32 data. Operands from
@@ -59,9 +67,29 @@ import java.util.Set;
 public final class FuseElementwise implements Pass {
     /** The pass's registry name. */
     public static final String NAME = "fuse-elementwise";
+    /** Ops per fused op unless the pipeline says otherwise ({@code fuse-elementwise{max-steps=N}}). */
+    public static final int DEFAULT_MAX_STEPS = 64;
 
     private static final Set<String> UNARY = Set.of("Neg", "Abs", "Sqrt", "Reciprocal", "Exp", "Tanh", "Erf", "Sigmoid", "Relu");
     private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div", "Pow");
+
+    private final int maxSteps;
+
+    /** Fuses groups of at most {@value #DEFAULT_MAX_STEPS} ops. */
+    public FuseElementwise() { this(DEFAULT_MAX_STEPS); }
+
+    /**
+     * Fuses groups of at most {@code maxSteps} ops.
+     *
+     * @throws IllegalArgumentException if {@code maxSteps} is below 2 (nothing would fuse)
+     */
+    public FuseElementwise(int maxSteps) {
+        if (maxSteps < 2) throw new IllegalArgumentException(NAME + "{max-steps=" + maxSteps + "}: must be at least 2");
+        this.maxSteps = maxSteps;
+    }
+
+    /** The most ops one fused op replaces. */
+    public int maxSteps() { return maxSteps; }
 
     @Override
     public String name() { return NAME; }
@@ -76,49 +104,64 @@ public final class FuseElementwise implements Pass {
         return changed;
     }
 
-    private static boolean fuse(Function f, Module module) {
+    private boolean fuse(Function f, Module module) {
         Set<Value> outputs = new HashSet<>();
         for (Function.Output o : f.outputs()) outputs.add(o.value());
         List<Op> ops = new ArrayList<>(f.ops());
         Map<Op, Integer> position = new IdentityHashMap<>();
         for (int i = 0; i < ops.size(); i++) position.put(ops.get(i), i);
-        Set<Op> fused = new HashSet<>();
-        boolean changed = false;
+        Set<Op> fused = Collections.newSetFromMap(new IdentityHashMap<>());
+        // Fused ops are appended and the groups erased at the end, in one pass each: inserting and
+        // erasing in place would search the body once per group.
+        Map<Op, Op> fusedOpAt = new IdentityHashMap<>();
         for (int i = ops.size() - 1; i >= 0; i--) {
             Op root = ops.get(i);
             if (fused.contains(root) || !isFusable(root, module)) continue;
             TensorType type = root.result().type();
             if (!type.isStatic() || type.numel() < 2) continue;
-            Set<Op> group = grow(root, type, outputs, fused, module);
+            List<Op> group = grow(root, type, outputs, fused, module);
             if (group.size() < 2) continue;
-            List<Op> ordered = new ArrayList<>(group);
-            ordered.sort((a, b) -> Integer.compare(position.get(a), position.get(b)));
-            if (replace(f, module, ordered, root)) {
+            group.sort((a, b) -> Integer.compare(position.get(a), position.get(b)));
+            Op fusedOp = replace(f, module, group, root);
+            if (fusedOp != null) {
                 fused.addAll(group);
-                changed = true;
+                fusedOpAt.put(root, fusedOp);
             }
         }
-        return changed;
+        if (fusedOpAt.isEmpty()) return false;
+        List<Op> order = new ArrayList<>(f.ops().size());
+        for (Op op : ops) {
+            Op fusedOp = fusedOpAt.get(op);
+            if (fusedOp != null) order.add(fusedOp);
+            order.add(op);
+        }
+        f.reorder(order);
+        f.eraseAll(fused);
+        return true;
     }
 
-    /** The largest group ending at {@code root} under the rules in the class comment. */
-    private static Set<Op> grow(Op root, TensorType type, Set<Value> outputs, Set<Op> taken, Module module) {
-        Set<Op> group = new HashSet<>();
+    /**
+     * The group ending at {@code root} under the rules in the class comment, of at most
+     * {@code maxSteps} ops. Producers are visited breadth first from the root; each keeps a count
+     * of its result's uses inside the group and joins when that count reaches all its uses, so the
+     * work is linear in the group's operands however long the chain.
+     */
+    private List<Op> grow(Op root, TensorType type, Set<Value> outputs, Set<Op> taken, Module module) {
+        List<Op> group = new ArrayList<>();
+        Set<Op> members = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<Op, Integer> usesInside = new IdentityHashMap<>();
         group.add(root);
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (Op member : new ArrayList<>(group)) {
-                for (Value v : member.operands()) {
-                    Op p = v.definingOp();
-                    if (p == null || group.contains(p) || taken.contains(p) || outputs.contains(v)) continue;
-                    if (!isFusable(p, module) || !p.result().type().equals(type)) continue;
-                    boolean allInside = true;
-                    for (Value.Use u : v.uses()) allInside &= group.contains(u.user());
-                    if (allInside) {
-                        group.add(p);
-                        grew = true;
-                    }
+        members.add(root);
+        for (int next = 0; next < group.size() && group.size() < maxSteps; next++) {
+            for (Value v : group.get(next).operands()) {
+                if (group.size() == maxSteps) break;
+                Op p = v == null ? null : v.definingOp();
+                if (p == null || members.contains(p) || taken.contains(p) || outputs.contains(v)) continue;
+                if (!isFusable(p, module) || !p.result().type().equals(type)) continue;
+                int inside = usesInside.merge(p, 1, Integer::sum);
+                if (inside == v.uses().size()) {
+                    group.add(p);
+                    members.add(p);
                 }
             }
         }
@@ -160,8 +203,12 @@ public final class FuseElementwise implements Pass {
         return value;
     }
 
-    /** Builds the program, inserts the fused op before the root and erases the group; false if it cannot. */
-    private static boolean replace(Function f, Module module, List<Op> ordered, Op root) {
+    /**
+     * Builds the program, appends the fused op and points the root's uses at it; null (and nothing
+     * changed) if the group cannot be one program. The caller moves the fused op to the root's
+     * place and erases the group.
+     */
+    private static Op replace(Function f, Module module, List<Op> ordered, Op root) {
         Map<Op, Integer> stepOf = new IdentityHashMap<>();
         for (int s = 0; s < ordered.size(); s++) stepOf.put(ordered.get(s), s);
         TensorType type = root.result().type();
@@ -191,7 +238,7 @@ public final class FuseElementwise implements Pass {
                     if ((v.definingOp() == null || !stepOf.containsKey(v.definingOp())) && !literals.containsKey(v)) remaining.add(v.type());
                 }
             }
-            if (!ShapeRules.broadcast(DType.F32, remaining).equals(type)) return false;
+            if (!ShapeRules.broadcast(DType.F32, remaining).equals(type)) return null;
         }
         Map<Value, Integer> operandIndex = new LinkedHashMap<>();
         List<FusedProgram.Step> steps = new ArrayList<>();
@@ -219,20 +266,19 @@ public final class FuseElementwise implements Pass {
             program = FusedProgram.of(steps);
         } catch (IllegalArgumentException e) {
             // An operand used both as a condition and as data, for instance: leave the ops as they are.
-            return false;
+            return null;
         }
         Value oldResult = root.result();
         String name = oldResult.name();
         f.rename(oldResult, name + "_unfused");
         Map<String, Attribute> attrs = new HashMap<>();
         attrs.put("expr", new Attribute.StringAttr(program.text()));
-        Op fusedOp = f.insertBefore(root, "ppc", "fused", new ArrayList<>(operandIndex.keySet()), List.of(type), List.of(name), attrs,
+        Op fusedOp = f.append("ppc", "fused", new ArrayList<>(operandIndex.keySet()), List.of(type), List.of(name), attrs,
                 root.location());
         oldResult.replaceAllUsesWith(fusedOp.result());
         for (int i = 0; i < f.outputs().size(); i++) {
             if (f.outputs().get(i).value() == oldResult) f.setOutput(i, fusedOp.result());
         }
-        for (int s = ordered.size() - 1; s >= 0; s--) f.erase(ordered.get(s));
-        return true;
+        return fusedOp;
     }
 }

@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  *   <li>{@code fold-constants{max-elements=N}}: the largest result folded, in elements
  *       (default {@value ConstantEvaluator#DEFAULT_MAX_ELEMENTS}).</li>
  *   <li>{@code dce}, {@code cse}: no options.</li>
- *   <li>{@code fuse-elementwise}: no options. Not part of the clean-up pipeline: backends that
- *       evaluate {@code ppc.fused} run it on their copy of a stage.</li>
+ *   <li>{@code fuse-elementwise{max-steps=N}}: the most ops one fused op replaces (default
+ *       {@value FuseElementwise#DEFAULT_MAX_STEPS}). Not part of the clean-up pipeline: backends
+ *       that evaluate {@code ppc.fused} run it on their copy of a stage.</li>
  * </ul>
  */
 public final class PassRegistry {
@@ -92,7 +93,20 @@ public final class PassRegistry {
         });
         r.register(DeadCodeElimination.NAME, withoutOptions(DeadCodeElimination.NAME, DeadCodeElimination::new));
         r.register(CommonSubexpressionElimination.NAME, withoutOptions(CommonSubexpressionElimination.NAME, CommonSubexpressionElimination::new));
-        r.register(FuseElementwise.NAME, withoutOptions(FuseElementwise.NAME, FuseElementwise::new));
+        r.register(FuseElementwise.NAME, options -> {
+            int max = FuseElementwise.DEFAULT_MAX_STEPS;
+            for (Map.Entry<String, String> o : options.entrySet()) {
+                if (!o.getKey().equals("max-steps")) {
+                    throw new IllegalArgumentException(FuseElementwise.NAME + " has no option '" + o.getKey() + "'; it takes max-steps");
+                }
+                try {
+                    max = Integer.parseInt(o.getValue());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(FuseElementwise.NAME + "{max-steps=" + o.getValue() + "}: not a number");
+                }
+            }
+            return new FuseElementwise(max);
+        });
         return r;
     }
 

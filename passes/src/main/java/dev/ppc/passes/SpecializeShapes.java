@@ -36,7 +36,7 @@ public final class SpecializeShapes implements Pass {
     /** The pass's registry name. */
     public static final String NAME = "specialize-shapes";
 
-    private static final Pattern SIZE = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern SIZE = Pattern.compile("[0-9]+");
 
     private final Map<String, long[]> inputShapes;
 
@@ -76,6 +76,7 @@ public final class SpecializeShapes implements Pass {
             for (Value p : f.params()) {
                 long[] given = f == main ? inputShapes.get(p.name()) : null;
                 changed |= retype(p, given != null ? TensorType.of(p.type().dtype(), given) : TypeRefinement.bindSymbols(p.type(), scope));
+                checkSize(p);
             }
             for (Op op : f.ops()) {
                 for (Value r : op.results()) changed |= retype(r, TypeRefinement.bindSymbols(r.type(), scope));
@@ -83,6 +84,14 @@ public final class SpecializeShapes implements Pass {
             for (Op op : f.ops()) changed |= TypeRefinement.refineResults(op, module);
         }
         return changed;
+    }
+
+    /** Refuses an input whose dims multiply past what a long counts: no size computed from it would be right. */
+    private static void checkSize(Value input) {
+        TensorType t = input.type();
+        if (!t.isStatic() || t.hasLongSize()) return;
+        throw new IrException(NAME + ": input '" + input.name() + "' of shape " + formatShape(t.shape()) + " would hold " + t.exactNumel()
+                + " elements (" + t.exactByteSize() + " bytes), more than any tensor can hold; give a smaller shape");
     }
 
     private static boolean retype(Value v, TensorType t) {
@@ -143,7 +152,11 @@ public final class SpecializeShapes implements Pass {
         long[] shape = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
             if (!SIZE.matcher(parts[i]).matches()) throw new IllegalArgumentException("'" + parts[i] + "' is not a dimension size");
-            shape[i] = Long.parseLong(parts[i]);
+            try {
+                shape[i] = Long.parseLong(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("dimension size " + parts[i] + " is larger than " + Long.MAX_VALUE);
+            }
         }
         return shape;
     }

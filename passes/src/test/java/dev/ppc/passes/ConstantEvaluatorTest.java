@@ -147,8 +147,14 @@ class ConstantEvaluatorTest {
     }
 
     @Test
-    void integerDivisionThatCrashesAtRunTimeIsNotFolded() {
-        declines("Div", Map.of(), i64(1), i64(0));
+    void integerDivisionByAConstantZeroIsAnError() {
+        IrException e = assertThrows(IrException.class, () -> eval("Div", i64(1, 2), i64(3, 0)));
+        assertEquals("integer division by zero: the divisor has an element 0", e.getMessage());
+        assertThrows(IrException.class, () -> eval("Div", i32(shape(2), 4, 5), i32(SCALAR, 0)));
+    }
+
+    @Test
+    void integerDivisionThatIsUndefinedInCIsNotFolded() {
         declines("Div", Map.of(), i64(Long.MIN_VALUE), i64(-1));
         declines("Div", Map.of(), i32(shape(1), Integer.MIN_VALUE), i32(shape(1), -1));
     }

@@ -86,6 +86,12 @@ class PassManagerTest {
                 assertThrows(IllegalArgumentException.class, () -> r.createPipeline("dce{x=1}")).getMessage());
         assertEquals("fold-constants has no option 'max'; it takes max-elements",
                 assertThrows(IllegalArgumentException.class, () -> r.createPipeline("fold-constants{max=1}")).getMessage());
+        assertEquals(FuseElementwise.DEFAULT_MAX_STEPS, ((FuseElementwise) r.create("fuse-elementwise", Map.of())).maxSteps());
+        assertEquals(5, ((FuseElementwise) r.createPipeline("fuse-elementwise{max-steps=5}").get(0)).maxSteps());
+        assertEquals("fuse-elementwise{max-steps=1}: must be at least 2",
+                assertThrows(IllegalArgumentException.class, () -> r.createPipeline("fuse-elementwise{max-steps=1}")).getMessage());
+        assertEquals("fuse-elementwise{max-steps=many}: not a number",
+                assertThrows(IllegalArgumentException.class, () -> r.createPipeline("fuse-elementwise{max-steps=many}")).getMessage());
         assertEquals(5, r.summaries().size());
         assertThrows(IllegalArgumentException.class, () -> r.register("dce", o -> new DeadCodeElimination()));
     }

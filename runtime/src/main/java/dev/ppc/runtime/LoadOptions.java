@@ -1,5 +1,6 @@
 package dev.ppc.runtime;
 
+import dev.ppc.backend.StageOptions;
 import java.time.Duration;
 
 /**
@@ -8,7 +9,8 @@ import java.time.Duration;
  * @param cores          worker cores, or null for one per stage (the bundle's placement); fewer
  *                       cores than stages place stage s on core s mod cores (Megatron's looped
  *                       placement), which needs the stage count to be a multiple of the cores
- * @param threadsPerCore threads each stage uses (its kernel pool; 1 when each core is one worker)
+ * @param threadsPerCore threads each stage uses (its kernel pool; 1 when each core is one worker),
+ *                       at most {@link StageOptions#MAX_THREADS}
  * @param microbatches   microbatches per batch, or null for the bundle's own count; the stages
  *                       were compiled for one microbatch's shape, so a batch is m times that
  * @param pipeline       watchdog and shutdown timeouts
@@ -16,7 +18,9 @@ import java.time.Duration;
 public record LoadOptions(Integer cores, int threadsPerCore, Integer microbatches, PipelineOptions pipeline) {
     public LoadOptions {
         if (cores != null && cores < 1) throw new IllegalArgumentException("cores must be at least 1, got " + cores);
-        if (threadsPerCore < 1) throw new IllegalArgumentException("threads per core must be at least 1, got " + threadsPerCore);
+        if (threadsPerCore < 1 || threadsPerCore > StageOptions.MAX_THREADS) {
+            throw new IllegalArgumentException("threads per core must be between 1 and " + StageOptions.MAX_THREADS + ", got " + threadsPerCore);
+        }
         if (microbatches != null && microbatches < 1) throw new IllegalArgumentException("microbatches must be at least 1, got " + microbatches);
     }
 

@@ -111,11 +111,34 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
+     * Refuses a batch whose outputs {@link #run} could not allocate: each output of the whole
+     * batch is one tensor, so at most {@link Tensor#MAX_BYTES} (2 GiB).
+     */
+    private static void checkOutputSizes(PipelineSpec spec) {
+        for (Map.Entry<String, TensorType> o : spec.outputs().entrySet()) {
+            TensorType t = o.getValue();
+            if (!t.isStatic()) continue;
+            if (!t.hasLongSize() || t.byteSize() > Tensor.MAX_BYTES) {
+                throw new InputMismatchException("a batch of " + spec.microbatches() + " microbatches makes output '" + o.getKey() + "' "
+                        + t + ", " + t.exactByteSize() + " bytes, more than the " + Tensor.MAX_BYTES
+                        + " bytes (2 GiB) one tensor holds; run fewer microbatches per batch (--microbatches)");
+            }
+        }
+    }
+
+    /**
      * Starts a pipeline for {@code spec}: one thread per core of its schedule. The pipeline owns the
      * spec's executable stages from now on.
      */
     public static Pipeline create(PipelineSpec spec, PipelineOptions options) {
         if (spec == null || options == null) throw new IllegalArgumentException("a spec and options are required");
+        try {
+            checkOutputSizes(spec);
+        } catch (InputMismatchException e) {
+            // The pipeline owns the stages from here on: a pipeline that cannot start closes them.
+            for (StageSpec st : spec.stages()) st.executable().close();
+            throw e;
+        }
         Pipeline p = new Pipeline(spec, options);
         for (Worker w : p.workers) w.start();
         return p;

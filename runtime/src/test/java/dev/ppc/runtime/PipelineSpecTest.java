@@ -51,6 +51,19 @@ class PipelineSpecTest {
     }
 
     @Test
+    void aBatchWhoseOutputOneTensorCannotHoldIsRefusedAndItsStagesClosed() {
+        // 4 microbatches of 2^27 x 3 floats: 1.5 GiB each, 6 GiB for the whole batch's output.
+        TensorType mb = TensorType.of(DType.F32, 1L << 27, 3);
+        TensorType full = TensorType.of(DType.F32, 1L << 29, 3);
+        AffineStage only = stage("a", List.of(Port.parameter("x", mb)), List.of(Port.output("y", mb)));
+        PipelineSpec spec = PipelineSpec.builder(TestSchedules.forward(1, 4)).input("x", full).output("y", full).stage(0, only).build();
+        InputMismatchException e = assertThrows(InputMismatchException.class, () -> Pipeline.create(spec));
+        assertEquals("a batch of 4 microbatches makes output 'y' f32[536870912,3], 6442450944 bytes, more than the 2147483520 bytes (2 GiB)"
+                + " one tensor holds; run fewer microbatches per batch (--microbatches)", e.getMessage());
+        assertTrue(only.closed(), "the stages of a pipeline that cannot start are closed");
+    }
+
+    @Test
     void trainingSchedulesAreRejectedNamingTheFirstTrainingAction() {
         String m = problem(() -> PipelineSpec.builder(Schedules.generate(ScheduleKind.ONE_F_ONE_B, 1, 2, 1))
                 .input("x", TensorType.of(DType.F32, 4, 3)).output("y", TensorType.of(DType.F32, 4, 3))

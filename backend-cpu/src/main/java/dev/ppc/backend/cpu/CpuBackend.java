@@ -3,6 +3,7 @@ package dev.ppc.backend.cpu;
 import dev.ppc.backend.Backend;
 import dev.ppc.backend.ExecutableStage;
 import dev.ppc.backend.StageOptions;
+import dev.ppc.backend.cpu.kernels.Fused;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
@@ -40,6 +41,10 @@ public final class CpuBackend implements Backend {
      */
     public static SortedSet<String> supportedOnnxOps() { return KernelBinder.knownOps(); }
 
+    /** Every value must fit one tensor ({@link dev.ppc.backend.Tensor#MAX_BYTES}, 2 GiB). */
+    @Override
+    public void checkLimits(Module module, Function function) { CpuLimits.checkValues(function); }
+
     @Override
     public ExecutableStage compile(Module module, Function function, StageOptions options) {
         return compile(module, function, options, !"false".equals(System.getProperty(FUSE_PROPERTY)));
@@ -53,7 +58,8 @@ public final class CpuBackend implements Backend {
         module.constants().values().forEach(copy::putConstant);
         Function f = StageModules.copy(function, function.name());
         copy.addFunction(f);
-        PassManager.parse(FuseElementwise.NAME).run(copy);
+        // Each fused op becomes one generated method, which must stay small enough for the JIT.
+        PassManager.parse(FuseElementwise.NAME + "{max-steps=" + Fused.MAX_STEPS + "}").run(copy);
         return new CpuExecutableStage(copy, f, options, true);
     }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,6 +66,7 @@ final class CpuExecutableStage implements ExecutableStage {
     /** @param stridedMatMuls whether batched MatMuls may absorb the copies around them ({@link MatMulViews}) */
     CpuExecutableStage(Module module, Function f, StageOptions options, boolean stridedMatMuls) {
         this.threads = options.threads();
+        CpuLimits.checkValues(f);
         Map<Value, Integer> slotOf = new IdentityHashMap<>();
         List<Value> values = new ArrayList<>();
         for (Value p : f.params()) addValue(p, slotOf, values);
@@ -94,6 +96,7 @@ final class CpuExecutableStage implements ExecutableStage {
         }
         List<Op> kernelOps = new ArrayList<>();
         Map<Op, KernelBinder.Binding> bindings = new IdentityHashMap<>();
+        Map<Integer, Module.Constant> constants = new LinkedHashMap<>();
         // Attention's head split/merge: MatMuls that read and write through strides make the
         // Split, Reshape and Transpose copies around them unnecessary; those ops get no step.
         MatMulViews.Plan strided = stridedMatMuls ? MatMulViews.plan(f) : new MatMulViews.Plan(Map.of(), java.util.Set.of());
@@ -112,7 +115,8 @@ final class CpuExecutableStage implements ExecutableStage {
                 storage[s] = Storage.CONSTANT;
                 Module.Constant c = module.constant(op.stringAttr("name", ""));
                 if (c == null || !c.data().hasData()) throw IrException.at(op, "constant @" + op.stringAttr("name", "") + " has no data");
-                slots[s] = CpuTensors.fromData(c.data());
+                // Loaded once the stage's memory is known to fit (below).
+                constants.put(s, c);
             } else {
                 MatMulViews.Absorbed sm = strided.matmuls().get(op);
                 KernelBinder.Binding b = sm == null ? KernelBinder.bind(op, module)
@@ -174,8 +178,8 @@ final class CpuExecutableStage implements ExecutableStage {
             requestSlots.add(s);
         }
         MemoryPlanner.Plan plan = MemoryPlanner.plan(requests);
-        arena = plan.allocateArena();
         arenaBytes = plan.arenaSize();
+        arena = allocateMemory(module.name(), plan, constants);
         for (int i = 0; i < requestSlots.size(); i++) {
             int s = requestSlots.get(i);
             Value v = values.get(s);
@@ -212,6 +216,30 @@ final class CpuExecutableStage implements ExecutableStage {
         parallel = threads > 1 ? new Parallel(threads) : null;
         if (parallel != null) {
             for (Step st : steps) if (st.kernel() instanceof ParallelKernel pk) pk.useParallel(parallel);
+        }
+    }
+
+    /**
+     * Loads the constants into their slots and allocates the arena, once {@link CpuLimits} has
+     * found that they fit: the arena in one buffer, and arena, constants and the outputs the
+     * caller will allocate in the direct memory the JVM has left. An allocation that fails all
+     * the same (another thread took the memory) is the same error.
+     */
+    private ByteBuffer allocateMemory(String stage, MemoryPlanner.Plan plan, Map<Integer, Module.Constant> constants) {
+        CpuLimits.checkArena(stage, plan.arenaSize());
+        long constantBytes = 0;
+        for (Module.Constant c : constants.values()) constantBytes += c.data().type().byteSize();
+        long outputBytes = 0;
+        for (Port p : outputs) outputBytes += p.type().byteSize();
+        CpuLimits.Needs needs = new CpuLimits.Needs(plan.arenaSize(), constantBytes, outputBytes);
+        long available = CpuLimits.availableDirectMemory();
+        CpuLimits.checkDirectMemory(stage, needs, available);
+        try {
+            for (Map.Entry<Integer, Module.Constant> c : constants.entrySet()) slots[c.getKey()] = CpuTensors.fromData(c.getValue().data());
+            return plan.allocateArena();
+        } catch (OutOfMemoryError e) {
+            Arrays.fill(slots, null);
+            throw CpuLimits.outOfDirectMemory(stage, needs, available);
         }
     }
 
@@ -271,7 +299,9 @@ final class CpuExecutableStage implements ExecutableStage {
             try {
                 step.kernel().run(step.in(), step.out());
             } catch (RuntimeException e) {
-                throw new ExecutionException(step.op().describe() + ": " + e.getMessage(), e instanceof IllegalArgumentException, e);
+                // The data's fault: shapes or values a kernel refuses, and integer division by zero.
+                boolean badInput = e instanceof IllegalArgumentException || e instanceof ArithmeticException;
+                throw new ExecutionException(step.op().describe() + ": " + e.getMessage(), badInput, e);
             }
             if (stepNanos != null) stepNanos[k] += System.nanoTime() - t0;
         }
@@ -311,6 +341,9 @@ final class CpuExecutableStage implements ExecutableStage {
 
     /** Number of kernel launches per run (views and constants excluded), for tests and reports. */
     int kernelSteps() { return steps.size(); }
+
+    /** The kernels in launch order, for tests of what a stage was compiled into. */
+    List<Kernel> kernels() { return steps.stream().map(Step::kernel).toList(); }
 
     static Map<String, Integer> histogram(List<Op> ops) {
         Map<String, Integer> h = new HashMap<>();

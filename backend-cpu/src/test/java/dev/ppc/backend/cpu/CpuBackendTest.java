@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ppc.backend.ExecutableStage;
+import dev.ppc.backend.ExecutionException;
 import dev.ppc.backend.StageOptions;
 import dev.ppc.backend.Tensor;
 import dev.ppc.ir.IrException;
@@ -107,5 +108,26 @@ class CpuBackendTest {
                 """);
         IrException e = assertThrows(IrException.class, () -> new CpuBackend().compile(m, m.main(), StageOptions.defaults()));
         assertTrue(e.getMessage().contains("Einsum on f64: the CPU backend computes Einsum in f32 only"), e.getMessage());
+    }
+
+    @Test
+    void integerDivisionByZeroIsTheInputsFaultAndNamesTheNode() {
+        Module m = IrParser.parse("""
+                module @m opsets {"" = 17} {
+                  func @main(%a: i64[3], %b: i64[3]) {
+                    %y = Div(%a, %b) : i64[3] loc("/div")
+                    return y = %y
+                  }
+                }
+                """);
+        try (ExecutableStage s = new CpuBackend().compile(m, m.main(), StageOptions.defaults())) {
+            Tensor[] out = s.allocateOutputs();
+            s.run(new Tensor[] {Tensor.ofLongs(new long[] {3}, 7, 8, 9), Tensor.ofLongs(new long[] {3}, 2, 4, 3)}, out);
+            assertArrayEquals(new long[] {3, 2, 3}, new long[] {out[0].getLong(0), out[0].getLong(1), out[0].getLong(2)});
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> s.run(new Tensor[] {Tensor.ofLongs(new long[] {3}, 7, 8, 9), Tensor.ofLongs(new long[] {3}, 2, 0, 3)}, out));
+            assertTrue(e.isBadInput());
+            assertEquals("Div node '/div': integer division by zero: the divisor has an element 0", e.getMessage());
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +76,73 @@ class MemoryPlannerTest {
         assertEquals(2 * 1024, p.arenaSize());
         assertEquals(p.offset(0), p.offset(2));
         assertEquals(p.offset(1), p.offset(3));
+    }
+
+    /**
+     * The plan as the planner made it before it indexed placed buffers by step: every request is
+     * compared with every placed one. The index must find exactly the same placements.
+     */
+    private static long[] plainSearch(List<MemoryPlanner.Request> rs) {
+        int n = rs.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        java.util.Arrays.sort(order, java.util.Comparator.<Integer>comparingLong(i -> -rs.get(i).bytes())
+                .thenComparingInt(i -> rs.get(i).firstStep()).thenComparingInt(i -> i));
+        long[] offsets = new long[n];
+        boolean[] placed = new boolean[n];
+        for (int idx : order) {
+            MemoryPlanner.Request r = rs.get(idx);
+            long size = align(r.bytes());
+            placed[idx] = true;
+            if (size == 0) continue;
+            List<long[]> busy = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                MemoryPlanner.Request o = rs.get(j);
+                if (j != idx && placed[j] && align(o.bytes()) > 0 && r.firstStep() <= o.lastStep() && o.firstStep() <= r.lastStep()) {
+                    busy.add(new long[] {offsets[j], offsets[j] + align(o.bytes())});
+                }
+            }
+            busy.sort(java.util.Comparator.comparingLong(b -> b[0]));
+            long best = -1, bestGap = Long.MAX_VALUE, cursor = 0;
+            for (long[] b : busy) {
+                long gap = b[0] - cursor;
+                if (gap >= size && gap < bestGap) {
+                    best = cursor;
+                    bestGap = gap;
+                }
+                cursor = Math.max(cursor, b[1]);
+            }
+            offsets[idx] = best >= 0 ? best : cursor;
+        }
+        return offsets;
+    }
+
+    @Test
+    void placesEveryBufferWhereComparingWithAllPlacedOnesWould() {
+        Random r = new Random(9);
+        for (int trial = 0; trial < 300; trial++) {
+            int n = 1 + r.nextInt(80);
+            int steps = 1 + r.nextInt(50);
+            List<MemoryPlanner.Request> rs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int a = r.nextInt(steps);
+                int b = a + (r.nextInt(4) == 0 ? r.nextInt(steps) : r.nextInt(3));
+                long bytes = r.nextInt(6) == 0 ? r.nextInt(3) : 1 + r.nextInt(1 + r.nextInt(50_000));
+                rs.add(new MemoryPlanner.Request(bytes, a, b));
+            }
+            MemoryPlanner.Plan p = MemoryPlanner.plan(rs);
+            assertValid(rs, p);
+            assertArrayEquals(plainSearch(rs), p.offsets(), "trial " + trial + ": " + rs);
+        }
+    }
+
+    @Test
+    void aChainOfAHundredThousandBuffersFitsInTwoSlots() {
+        List<MemoryPlanner.Request> rs = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) rs.add(new MemoryPlanner.Request(1000, i, i + 1));
+        MemoryPlanner.Plan p = MemoryPlanner.plan(rs);
+        assertEquals(2 * 1024, p.arenaSize());
+        for (int i = 2; i < rs.size(); i++) assertEquals(p.offset(i - 2), p.offset(i), "buffer " + i);
     }
 
     @Test

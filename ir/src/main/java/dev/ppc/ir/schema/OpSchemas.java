@@ -113,6 +113,13 @@ public final class OpSchemas {
         if (result.size() < r) {
             throw IrException.at(op, "declares " + r + " results but its operands and attributes give " + result.size());
         }
+        for (int i = 0; i < r; i++) {
+            TensorType t = result.get(i);
+            if (t != null && t.isStatic() && !t.hasLongSize()) {
+                throw IrException.at(op, "result %" + op.result(i).name() + " would be " + t + " with " + t.exactNumel() + " elements ("
+                        + t.exactByteSize() + " bytes), more than any tensor can hold; give smaller input shapes");
+            }
+        }
         return Collections.unmodifiableList(result.subList(0, r));
     }
 

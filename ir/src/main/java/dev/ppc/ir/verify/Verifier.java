@@ -9,7 +9,9 @@ import dev.ppc.ir.Value;
 import dev.ppc.ir.schema.OpSchemas;
 import dev.ppc.ir.text.IrPrinter;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,6 +33,7 @@ public final class Verifier {
     public static void verify(Function f, Module m) {
         Set<Value> defined = new HashSet<>();
         Set<String> names = new HashSet<>();
+        Map<Value, Set<Value.Use>> longUseLists = new IdentityHashMap<>();
         for (Value p : f.params()) {
             if (!names.add(p.name())) throw new IrException("function @" + f.name() + ": value %" + p.name() + " is defined twice");
             defined.add(p);
@@ -43,7 +46,7 @@ public final class Verifier {
                 if (!defined.contains(v)) {
                     throw IrException.at(op, "operand " + i + " %" + v.name() + " is not defined before its use in @" + f.name());
                 }
-                if (!v.uses().contains(new Value.Use(op, i))) throw IrException.at(op, "operand " + i + " %" + v.name() + " is missing from its use list");
+                if (!isListed(v, new Value.Use(op, i), longUseLists)) throw IrException.at(op, "operand " + i + " %" + v.name() + " is missing from its use list");
             }
             List<TensorType> inferred = OpSchemas.checkAndInfer(op, m);
             for (int i = 0; i < op.results().size(); i++) {
@@ -67,6 +70,17 @@ public final class Verifier {
         for (Function.Output o : f.outputs()) {
             if (!defined.contains(o.value())) throw new IrException("function @" + f.name() + ": output " + o.name() + " refers to an undefined value");
         }
+    }
+
+    /**
+     * Whether {@code v}'s use list records {@code use}. A long list is searched through a set built
+     * once per value: searching the list of a value that thousands of ops read (a shared scalar
+     * constant in a long chain) for every one of them would take quadratic time.
+     */
+    private static boolean isListed(Value v, Value.Use use, Map<Value, Set<Value.Use>> longUseLists) {
+        List<Value.Use> uses = v.uses();
+        if (uses.size() <= 16) return uses.contains(use);
+        return longUseLists.computeIfAbsent(v, k -> new HashSet<>(k.uses())).contains(use);
     }
 
     private static void checkSpecialOp(Op op, Module m) {

@@ -246,7 +246,7 @@ public final class Binary extends AbstractKernel implements ParallelKernel {
                     case MUL: v = x * y; break;
                     case DIV:
                         if (y == 0) {
-                            throw new ArithmeticException("integer division by zero in Div");
+                            throw new ArithmeticException("integer division by zero: the divisor has an element 0");
                         }
                         v = x / y;
                         break;

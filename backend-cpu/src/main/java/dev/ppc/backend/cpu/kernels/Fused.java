@@ -33,6 +33,16 @@ public final class Fused extends AbstractKernel implements ParallelKernel {
      * L1 or close to it; measured 3% faster than 512 (loop set-up amortized), 2048 no better.
      */
     static final int TILE = 1024;
+    /**
+     * The most steps one program may have: its generated {@code compute} then stays far below the
+     * {@value FusedClassEmitter#HUGE_METHOD_LIMIT} bytes that HotSpot still JIT-compiles (a step
+     * takes at most about 50 bytes, see {@link FusedClassEmitter}). Bodies over that limit stay
+     * interpreted: measured here on 256K elements, a 560-step chain (8.4 KB) took 0.4 to 2.8 ns per
+     * element and step over its first 60 runs, a 500-step one (7.5 KB) 0.02 from its tenth run on.
+     * The CPU backend fuses with {@code fuse-elementwise{max-steps=MAX_STEPS}}, so a long chain
+     * becomes several fused ops: one pass over memory per {@code MAX_STEPS} ops instead of per op.
+     */
+    public static final int MAX_STEPS = 64;
     /** Fewest tiles worth handing to another thread (a hand-off costs about a microsecond). */
     private static final int GRAIN_TILES = 8;
 
@@ -66,10 +76,14 @@ public final class Fused extends AbstractKernel implements ParallelKernel {
      * A kernel for {@code program} on operands of the given shapes.
      *
      * @throws IllegalArgumentException if the shapes do not broadcast or their number is not the
-     *     program's operand count
+     *     program's operand count, or the program has more than {@link #MAX_STEPS} steps
      */
     public Fused(FusedProgram program, long[][] operandShapes) {
         super("ppc.fused");
+        if (program.steps().size() > MAX_STEPS) {
+            throw new IllegalArgumentException("ppc.fused: the program has " + program.steps().size() + " steps; the CPU backend runs at most "
+                    + MAX_STEPS + " in one fused op (fuse-elementwise{max-steps=" + MAX_STEPS + "} splits longer chains)");
+        }
         int k = program.numOperands();
         if (operandShapes.length != k) {
             throw new IllegalArgumentException("ppc.fused: the program uses " + k + " operands, got " + operandShapes.length + " shapes");
@@ -117,6 +131,9 @@ public final class Fused extends AbstractKernel implements ParallelKernel {
 
     /** The generated class file, for verification in tests. */
     byte[] classFile() { return generated.classFile().clone(); }
+
+    /** The bytecode size of the generated {@code compute}, for tests of the size bound. */
+    int codeLength() { return generated.codeLength(); }
 
     @Override
     public void run(Tensor[] inputs, Tensor[] outputs) {

@@ -57,6 +57,14 @@ import org.objectweb.asm.Type;
  * (so that they can call the package's {@link TileMath} and can be unloaded with their kernels).
  * Equal plans share one class: the eight GPT-2 layers' GELUs are one class, compiled once by the
  * JIT. Tests verify every emitted class with ASM's {@code CheckClassAdapter}.
+ *
+ * <p>Size: HotSpot does not JIT-compile a method of more than {@value #HUGE_METHOD_LIMIT} bytes of
+ * bytecode ({@code -XX:+DontCompileHugeMethods}, the default), and a method cannot exceed 64 KiB.
+ * The bulkiest step, a Where whose condition and data are fresh operands (two more tiles loaded
+ * before the loops, two mask reads and two bit conversions in the loop), takes about 50 bytes of
+ * {@code compute}; {@link Fused#MAX_STEPS} steps have fewer than 256 locals (at most 129 operands
+ * and 63 stored step results), so no load needs the wider form. {@link #emit} checks the size of
+ * every body it emits.
  */
 final class FusedClassEmitter {
     /** What a generated class implements. */
@@ -72,8 +80,11 @@ final class FusedClassEmitter {
         void compute(float[][] tiles, int[][] masks, double[][] scratch, float[] scalars, int n);
     }
 
-    /** A generated body and its class file, kept for verification. */
-    record Generated(TileBody body, byte[] classFile) {}
+    /** A generated body, its class file (kept for verification) and the bytecode size of its {@code compute}. */
+    record Generated(TileBody body, byte[] classFile, int codeLength) {}
+
+    /** HotSpot's largest method it JIT-compiles ({@code HugeMethodLimit}); a bigger body would stay interpreted. */
+    static final int HUGE_METHOD_LIMIT = 8000;
 
     private static final Map<String, Generated> CACHE = new ConcurrentHashMap<>();
     private static final String BODY = Type.getInternalName(TileBody.class);
@@ -91,18 +102,26 @@ final class FusedClassEmitter {
         return CACHE.computeIfAbsent(plan.toString(), key -> define(emit(plan)));
     }
 
-    private static Generated define(byte[] classFile) {
+    private static Generated define(Emitted emitted) {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(classFile, true);
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(emitted.classFile(), true);
             TileBody body = (TileBody) lookup.lookupClass().getDeclaredConstructor().newInstance();
-            return new Generated(body, classFile);
+            return new Generated(body, emitted.classFile(), emitted.codeLength());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define a generated fused kernel class", e);
         }
     }
 
-    /** The class file for {@code plan}. */
-    static byte[] emit(FusedPlan plan) {
+    /** A class file and the bytecode size of its {@code compute}. */
+    record Emitted(byte[] classFile, int codeLength) {}
+
+    /**
+     * The class file for {@code plan}.
+     *
+     * @throws IllegalStateException if {@code compute} would exceed {@value #HUGE_METHOD_LIMIT}
+     *     bytes (a plan of more steps than {@link Fused#MAX_STEPS} allows can)
+     */
+    static Emitted emit(FusedPlan plan) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -123,11 +142,19 @@ final class FusedClassEmitter {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "compute", COMPUTE_DESC, null, null);
         mv.visitCode();
         new BodyWriter(mv, plan).write();
+        // A label just before the last instruction resolves to the code size less one byte.
+        Label end = new Label();
+        mv.visitLabel(end);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
-        return cw.toByteArray();
+        int codeLength = end.getOffset() + 1;
+        if (codeLength > HUGE_METHOD_LIMIT) {
+            throw new IllegalStateException("a fused kernel of " + codeLength + " bytes of bytecode exceeds the JIT's limit of "
+                    + HUGE_METHOD_LIMIT + "; the plan has " + plan.instrs.size() + " instructions");
+        }
+        return new Emitted(cw.toByteArray(), codeLength);
     }
 
     /** Emits the body of compute(): locals for arrays and scalars, then each instruction. */

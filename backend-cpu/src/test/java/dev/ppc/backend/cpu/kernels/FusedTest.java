@@ -74,6 +74,48 @@ class FusedTest {
                 + "loop { v7 = add(t1[i], 1.0); v8 = mul(t2[i], v7) -> t3 }", k.planText());
     }
 
+    /**
+     * The bulkiest program of {@link Fused#MAX_STEPS} steps: each Where reads a fresh condition and
+     * fresh data, so every step adds a mask tile, a data tile and their loads before the loops.
+     */
+    private static FusedProgram bulkiestProgram(int steps) {
+        StringBuilder sb = new StringBuilder("Where(%0, %1, %2)");
+        int operand = 3;
+        for (int s = 1; s < steps; s++) {
+            sb.append("; Where(%").append(operand++).append(", %").append(operand++).append(", $").append(s - 1).append(')');
+        }
+        return FusedProgram.parse(sb.toString());
+    }
+
+    private static long[][] shapes(FusedProgram p, long... shape) {
+        long[][] shapes = new long[p.numOperands()][];
+        for (int k = 0; k < shapes.length; k++) shapes[k] = shape;
+        return shapes;
+    }
+
+    @Test
+    void theBulkiestProgramOfTheMostStepsStaysFarBelowTheJitsMethodLimit() {
+        FusedProgram p = bulkiestProgram(Fused.MAX_STEPS);
+        Fused k = new Fused(p, shapes(p, 5, 300));
+        verifyClass(k.classFile());
+        assertTrue(k.codeLength() <= FusedClassEmitter.HUGE_METHOD_LIMIT / 2,
+                "compute() of " + Fused.MAX_STEPS + " Where steps takes " + k.codeLength() + " bytes");
+        check(p.text(), shapes(p, 5, 300));
+    }
+
+    @Test
+    void refusesProgramsOverTheStepCapAndBodiesOverTheJitsLimit() {
+        FusedProgram tooLong = bulkiestProgram(Fused.MAX_STEPS + 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Fused(tooLong, shapes(tooLong, 8)));
+        assertEquals("ppc.fused: the program has " + (Fused.MAX_STEPS + 1) + " steps; the CPU backend runs at most " + Fused.MAX_STEPS
+                + " in one fused op (fuse-elementwise{max-steps=" + Fused.MAX_STEPS + "} splits longer chains)", e.getMessage());
+        // The emitter's own check, for a plan the kernel would not have let through.
+        FusedProgram huge = bulkiestProgram(200);
+        FusedPlan plan = FusedPlan.of(huge, new boolean[huge.numOperands()]);
+        assertTrue(assertThrows(IllegalStateException.class, () -> FusedClassEmitter.emit(plan)).getMessage()
+                .contains("exceeds the JIT's limit of " + FusedClassEmitter.HUGE_METHOD_LIMIT));
+    }
+
     @Test
     void rejectsShapesThatDoNotFit() {
         assertThrows(IllegalArgumentException.class, () -> new Fused(FusedProgram.parse("Add(%0, %1); Neg($0)"), new long[][] {{3}, {4}}));
