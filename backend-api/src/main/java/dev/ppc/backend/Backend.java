@@ -3,6 +3,7 @@ package dev.ppc.backend;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
+import java.util.List;
 import java.util.ServiceLoader;
 
 /**
@@ -14,8 +15,17 @@ public interface Backend {
     /** The name used by {@code --target}, e.g. {@code cpu}. */
     String name();
 
-    /** Whether this backend can execute {@code op} (with its attributes and operand types). */
+    /** Whether this backend has a kernel for {@code op}'s type (its dtypes and attributes may still rule a node out). */
     boolean isOpSupported(Op op);
+
+    /**
+     * Every op of {@code function} (of {@code module}) that {@link #compile} would refuse, in
+     * program order; empty when the whole function can run. Drivers ask before they write
+     * anything, so that a model the target cannot run is refused up front with all of its
+     * unsupported ops named, not at load time one op at a time. Ops whose types are not static
+     * yet are judged by their type alone.
+     */
+    List<UnsupportedOp> unsupportedOps(Module module, Function function);
 
     /** Compiles {@code function} of {@code module}; every value must have a static type. */
     ExecutableStage compile(Module module, Function function, StageOptions options);

@@ -32,6 +32,7 @@ public final class Compiler {
      * ({@link CutSpecException} for {@code --cuts}/{@code --stages}, {@code BundleException} for the bundle).
      */
     public static CompileResult compile(Module cleaned, CompileOptions opts, Path out) {
+        BackendSupport.requireRunnable(cleaned, opts.sourceModel());
         CutSpec spec;
         if (opts.stages() != null) {
             spec = CutSpec.automatic(opts.stages());
