@@ -70,6 +70,8 @@ class CompileRefusalsCliTest {
             Path out = dir.resolve("enc-" + Math.abs(cut.hashCode()) + ".ppc");
             String table = CliRunner.run("compile", model.toString(), "--cuts", cut, "-o", out.toString()).assertOk().out();
             assertTrue(table.contains("channel 0: stage 0 -> stage 1, %h0"), cut + ":\n" + table);
+            // The summary names the nested blocks each stage holds.
+            assertTrue(table.contains("stage 0 holds encoder.layers.0") && table.contains("stage 1 holds encoder.layers.1"), cut + ":\n" + table);
         }
         CliRunner.run("compile", model.toString(), "--cuts", "enc.layers.9", "-o", dir.resolve("x.ppc").toString())
                 .assertUserError("--cuts enc.layers.9: no module scope is named 'enc.layers.9' (nearest: ");

@@ -1,6 +1,7 @@
 package dev.ppc.passes.partition;
 
 import dev.ppc.ir.Function;
+import dev.ppc.ir.ModulePath;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.Value;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.ppc.passes.partition;
 
+import dev.ppc.ir.ModulePath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package dev.ppc.passes.partition;
+package dev.ppc.ir;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +15,10 @@ import java.util.List;
  * items of a called {@code nn.Sequential} repeat its name: {@code layer1.0} becomes
  * {@code /layer1/layer1.0/conv1/Conv}. Other exporters give list indices a segment of their own
  * ({@code /layers/0/attn/MatMul}). {@link #ofSegments} turns all three forms into the same dotted
- * path, which is the name a PyTorch user knows the module by.
+ * path, which is the name a PyTorch user knows the module by. Cut specifications resolve names
+ * with it, and bundle summaries name the blocks a stage holds with it.
  */
-final class ModulePath {
+public final class ModulePath {
     private ModulePath() {}
 
     /**
@@ -25,7 +26,7 @@ final class ModulePath {
      * [encoder, layers, 0, attn]. Empty for a name that is not a {@code /}-path or has an empty
      * segment; the last segment (the op's own name) is not part of the path.
      */
-    static List<String> ofLocation(String location) {
+    public static List<String> ofLocation(String location) {
         if (location == null || !location.startsWith("/")) return List.of();
         String[] parts = location.substring(1).split("/", -1);
         List<String> segments = new ArrayList<>(parts.length);
@@ -43,7 +44,7 @@ final class ModulePath {
      * other segment adds all of its atoms ({@code encoder} then {@code layers.0}, {@code layers}
      * then {@code 0}).
      */
-    static List<String> ofSegments(List<String> segments) {
+    public static List<String> ofSegments(List<String> segments) {
         List<String> path = new ArrayList<>();
         for (String segment : segments) {
             String[] atoms = segment.split("\\.", -1);
@@ -64,14 +65,14 @@ final class ModulePath {
      * {@code encoder/layers.3}, {@code /encoder/layers/3} and {@code layer1/layer1.0} are read
      * as node-name scopes would be, so each gives the same path as the nodes it means.
      */
-    static String ofUserText(String text) {
+    public static String ofUserText(String text) {
         String t = text.startsWith("/") ? text.substring(1) : text;
         if (!t.contains("/")) return t;
         return String.join(".", ofSegments(List.of(t.split("/", -1))));
     }
 
     /** Whether an atom is a list index ({@code 0}, {@code 11}). */
-    static boolean isIndex(String atom) {
+    public static boolean isIndex(String atom) {
         if (atom.isEmpty()) return false;
         for (int i = 0; i < atom.length(); i++) if (atom.charAt(i) < '0' || atom.charAt(i) > '9') return false;
         return true;

@@ -1,4 +1,4 @@
-package dev.ppc.passes.partition;
+package dev.ppc.ir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
