@@ -61,6 +61,9 @@ class CompileRefusalsCliTest {
                 + ": 3 op types are not supported by the cpu backend: Sin (2 nodes, first '/layers.0/Sin'), TopK (1, '/layers.0/TopK'),"
                 + " Abs (1, '/layers.1/Abs': ABS does not support dtype f64 (supported: f32, i64, i32)); no bundle was written");
         assertFalse(Files.exists(out), "no bundle directory may be left behind");
+        // ppc inspect shows the same list, and succeeds.
+        String summary = CliRunner.run("inspect", model.toString()).assertOk().out();
+        assertTrue(summary.contains("3 op types are not supported by the cpu backend: Sin (2 nodes, first '/layers.0/Sin')"), summary);
     }
 
     @Test

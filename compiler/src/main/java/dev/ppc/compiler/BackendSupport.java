@@ -25,14 +25,25 @@ final class BackendSupport {
 
     /** Throws an {@link IrException} naming every op of {@code cleaned}'s entry function that {@link #TARGET} cannot run. */
     static void requireRunnable(Module cleaned, Path source) {
-        List<UnsupportedOp> refused = Backend.find(TARGET).unsupportedOps(cleaned, cleaned.main());
-        if (refused.isEmpty()) return;
+        String unsupported = unsupportedOps(cleaned);
+        if (unsupported == null) return;
+        String model = source != null ? source.toString() : "model @" + cleaned.name();
+        throw new IrException(model + ": " + unsupported + "; no bundle was written");
+    }
+
+    /**
+     * {@code 2 op types are not supported by the cpu backend: Sin (2 nodes, first '/a/Sin'), ...}
+     * for the ops of {@code m}'s entry function that {@link #TARGET} cannot run, or null when it
+     * runs them all.
+     */
+    static String unsupportedOps(Module m) {
+        List<UnsupportedOp> refused = Backend.find(TARGET).unsupportedOps(m, m.main());
+        if (refused.isEmpty()) return null;
         UnsupportedOps tally = new UnsupportedOps();
         for (UnsupportedOp u : refused) {
             String where = u.op().location() != null ? Names.printable(u.op().location()) : u.op().describe();
             tally.add(u.op().qualifiedName(), where, u.reason());
         }
-        String model = source != null ? source.toString() : "model @" + cleaned.name();
-        throw new IrException(model + ": " + tally.describe("not supported by the " + TARGET + " backend") + "; no bundle was written");
+        return tally.describe("not supported by the " + TARGET + " backend");
     }
 }
