@@ -1,8 +1,6 @@
 package dev.ppc.compiler;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,9 +38,6 @@ public final class UnsupportedOps {
     }
 
     public boolean isEmpty() { return groups.isEmpty(); }
-
-    /** The op types counted, in first-seen order. */
-    public List<String> opTypes() { return new ArrayList<>(groups.keySet()); }
 
     /**
      * {@code N op types are <predicate>: T (n nodes, first 'where'), U (1, 'where': reason), ...}
