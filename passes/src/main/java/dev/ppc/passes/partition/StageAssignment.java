@@ -26,9 +26,10 @@ import java.util.Set;
  * op's stage is the first cut whose (cumulative) set holds it, or the last stage. Because every set
  * is closed under producers, a value only ever flows from a stage to the same or a later stage.
  *
- * <p>Failures are {@link CutSpecException}s: a name that matches nothing (with the nearest scopes and
- * the blocks), a name that ends several scopes (listing them), a block number past the last block, more stages than blocks, cuts out of order or
- * repeated, and a cut that leaves a stage empty.
+ * <p>Failures are {@link CutSpecException}s: a name that matches nothing (with the nearest scopes
+ * and the blocks), a name that ends several scopes (listing them), a block number past the last
+ * block, more stages than blocks, cuts out of order or repeated, and a cut that leaves a stage
+ * empty.
  */
 final class StageAssignment {
     private final int stageCount;
