@@ -3,6 +3,7 @@ package dev.ppc.backend;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
+import java.util.List;
 import java.util.ServiceLoader;
 
 /**
@@ -14,7 +15,7 @@ public interface Backend {
     /** The name used by {@code --target}, e.g. {@code cpu}. */
     String name();
 
-    /** Whether this backend can execute {@code op} (with its attributes and operand types). */
+    /** Whether this backend has a kernel for {@code op}'s type (its dtypes and attributes may still rule a node out). */
     boolean isOpSupported(Op op);
 
     /**
@@ -26,6 +27,15 @@ public interface Backend {
      * @throws dev.ppc.ir.IrException naming the value, its size and the limit
      */
     default void checkLimits(Module module, Function function) {}
+
+    /**
+     * Every op of {@code function} (of {@code module}) that {@link #compile} would refuse, in
+     * program order; empty when the whole function can run. Drivers ask before they write
+     * anything, so that a model the target cannot run is refused up front with all of its
+     * unsupported ops named, not at load time one op at a time. Ops whose types are not static
+     * yet are judged by their type alone.
+     */
+    List<UnsupportedOp> unsupportedOps(Module module, Function function);
 
     /** Compiles {@code function} of {@code module}; every value must have a static type. */
     ExecutableStage compile(Module module, Function function, StageOptions options);

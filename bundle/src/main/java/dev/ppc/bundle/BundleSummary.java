@@ -2,6 +2,7 @@ package dev.ppc.bundle;
 
 import dev.ppc.ir.DType;
 import dev.ppc.ir.Module;
+import dev.ppc.ir.ModulePath;
 import dev.ppc.ir.Names;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorData;
@@ -32,8 +33,6 @@ public final class BundleSummary {
                            long recvBytesPerMicrobatch, long sendBytesPerMicrobatch, List<Integer> channelsIn,
                            List<Integer> channelsOut, List<Integer> tiedGroups, List<String> blocks, int opsOutsideBlocks) {}
 
-    /** The top-level block a node name belongs to: {@code /layers.2/attn/MatMul} -> {@code layers.2}. */
-    private static final java.util.regex.Pattern BLOCK = java.util.regex.Pattern.compile("^/([A-Za-z_][A-Za-z0-9_]*\\.[0-9]+)/");
 
     private final BundleManifest manifest;
     private final List<StageRow> rows;
@@ -63,8 +62,8 @@ public final class BundleSummary {
                 if (op.domain().equals("ppc")) continue;
                 ops++;
                 if (fromConstants) continue;
-                java.util.regex.Matcher b = op.location() == null ? null : BLOCK.matcher(op.location());
-                if (b != null && b.find()) blocks.add(b.group(1));
+                String block = blockOf(op.location());
+                if (block != null) blocks.add(block);
                 else outside++;
             }
             long params = 0, paramBytes = 0, constBytes = 0;
@@ -177,6 +176,16 @@ public final class BundleSummary {
         String inputs = (in.size() == 1 ? "input " : "inputs ") + String.join(", ", in);
         if (!batch.proven()) return "batch: " + inputs + ", not proven to keep samples apart, so it runs as 1 microbatch";
         return "batch: " + inputs + " -> " + (out.size() == 1 ? "output " : "outputs ") + String.join(", ", out) + " (proven)";
+    }
+
+    /**
+     * The block a node name lies in: the item of the outermost module list on its module path,
+     * {@code /encoder/layers.2/attn/MatMul} -> {@code encoder.layers.2}; null outside every list.
+     */
+    private static String blockOf(String location) {
+        List<String> path = ModulePath.ofLocation(location);
+        for (int k = 0; k < path.size(); k++) if (ModulePath.isIndex(path.get(k))) return String.join(".", path.subList(0, k + 1));
+        return null;
     }
 
     private static String ids(List<Integer> ids) {

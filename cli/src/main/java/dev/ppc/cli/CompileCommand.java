@@ -1,7 +1,6 @@
 package dev.ppc.cli;
 
 import dev.ppc.bundle.BundleFiles;
-import dev.ppc.backend.Backend;
 import dev.ppc.compiler.CompileOptions;
 import dev.ppc.compiler.CompileResult;
 import dev.ppc.compiler.ModelLoader;
@@ -99,8 +98,6 @@ public final class CompileCommand implements Callable<Integer> {
         Map<String, Integer> axes = BatchAxisChoice.choose(m.main(), parseBatchAxes(batchAxes));
         Map<String, long[]> fullBatchShapes = fullBatchShapes(m.main(), InspectCommand.parseInputs(inputs));
         new ModelLoader().inputShapes(fullBatchShapes).cleanup(m);
-        // A full batch the target cannot hold is refused before anything is written.
-        Backend.find(target).checkLimits(m, m.main());
         CompileOptions options = new CompileOptions(partitioning.cuts, partitioning.stages, microbatches, emit != null, model, axes, force);
         CompileResult r = dev.ppc.compiler.Compiler.compile(m, options, out);
         var o = spec.commandLine().getOut();

@@ -38,6 +38,7 @@ class InspectAndRunCliTest {
         assertTrue(r.out().contains("input_ids: i64[2,8]"), r.out());
         assertTrue(r.out().contains("logits: f32[2,8,96]"), r.out());
         assertTrue(r.out().contains("MatMul"), r.out());
+        assertTrue(r.out().contains("every op is supported by the cpu backend"), r.out());
         assertTrue(r.out().contains("parameters: "), r.out());
         assertTrue(r.out().contains("ai.onnx=17"), r.out());
     }

@@ -41,6 +41,7 @@ public final class Compiler {
      * for a batch axis along which the model mixes samples, {@code BundleException} for the bundle).
      */
     public static CompileResult compile(Module cleaned, CompileOptions opts, Path out) {
+        BackendSupport.requireRunnable(cleaned, opts.sourceModel());
         CutSpec spec;
         if (opts.stages() != null) {
             spec = CutSpec.automatic(opts.stages());
@@ -52,6 +53,7 @@ public final class Compiler {
         if (opts.microbatches() < 1) throw new IrException("--microbatches " + opts.microbatches() + ": the microbatch count must be at least 1");
         Module microbatch = copy(cleaned);
         BundleManifest.Batch batch = Microbatching.apply(microbatch, opts.batchAxes(), opts.microbatches());
+        BackendSupport.requireWithinLimits(microbatch);
         PartitionPass.Result partitioned = PartitionPass.run(microbatch, spec);
         BundleWriter.Options writerOptions = new BundleWriter.Options(opts.microbatches(), batch, opts.emitOnnxStages(), opts.sourceModel(), opts.force());
         BundleManifest manifest;

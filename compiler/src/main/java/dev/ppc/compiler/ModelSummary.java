@@ -16,12 +16,14 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What {@code ppc inspect} reports about a module: signature, opsets, op histogram and the
- * parameters (constants referenced by the entry function) with their element count and bytes.
+ * What {@code ppc inspect} reports about a module: signature, opsets, op histogram, the
+ * parameters (constants referenced by the entry function) with their element count and bytes,
+ * and the ops the CPU backend cannot run ({@code unsupportedOps}, null when it runs them all;
+ * with symbolic shapes only the op types are judged, not their dtypes).
  */
 public record ModelSummary(String name, Map<String, Integer> opsets, List<Signature> inputs, List<Signature> outputs,
                            Map<String, Integer> opHistogram, int opCount, long parameterCount, long parameterBytes,
-                           int constantTensors, long constantBytes) {
+                           int constantTensors, long constantBytes, String unsupportedOps) {
 
     /** A named input or output and its type in text form. */
     public record Signature(String name, String type) {}
@@ -57,7 +59,8 @@ public record ModelSummary(String name, Map<String, Integer> opsets, List<Signat
                 constBytes += bytes;
             }
         }
-        return new ModelSummary(m.name(), new LinkedHashMap<>(m.opsetImports()), ins, outs, hist, ops, params, paramBytes, consts, constBytes);
+        return new ModelSummary(m.name(), new LinkedHashMap<>(m.opsetImports()), ins, outs, hist, ops, params, paramBytes, consts, constBytes,
+                BackendSupport.unsupportedOps(m));
     }
 
     /** The human-readable form printed by {@code ppc inspect}; names are escaped so each stays on its line. */
@@ -75,6 +78,7 @@ public record ModelSummary(String name, Map<String, Integer> opsets, List<Signat
         sb.append("ops: ").append(opCount).append('\n');
         opHistogram.entrySet().stream().sorted((a, b) -> b.getValue() != a.getValue().intValue() ? b.getValue() - a.getValue() : a.getKey().compareTo(b.getKey()))
                 .forEach(e -> sb.append(String.format("  %-24s %d%n", e.getKey(), e.getValue())));
+        sb.append(unsupportedOps == null ? "every op is supported by the " + BackendSupport.TARGET + " backend" : unsupportedOps).append('\n');
         return sb.toString();
     }
 

@@ -1,6 +1,7 @@
 package dev.ppc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -8,6 +9,7 @@ import dev.ppc.bundle.BundleException;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
 import dev.ppc.passes.partition.CutSpecException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +27,26 @@ class CompilerTest {
         assertEquals(1, m.functions().size());
         assertEquals(2, r.plan().stageCount());
         assertEquals(2, r.summary().stages().size());
+    }
+
+    @Test
+    void aModelTheTargetCannotRunIsRefusedWithEveryOpAndNothingIsWritten() {
+        Module m = dev.ppc.ir.text.IrParser.parse("""
+                module @m opsets {"" = 17} {
+                  func @main(%x: f32[2,3]) {
+                    %a = Floor(%x) : f32[2,3] loc("/l.0/Floor")
+                    %b = Relu(%a) : f32[2,3] loc("/l.0/Relu")
+                    %c = Floor(%b) : f32[2,3] loc("/l.1/Floor")
+                    %d = Cos(%c) : f32[2,3] loc("/l.1/Cos")
+                    return y = %d
+                  }
+                }
+                """);
+        Path out = tmp.resolve("floor.ppc");
+        IrException e = assertThrows(IrException.class, () -> Compiler.compile(m, CompileOptions.withCuts("1"), out));
+        assertEquals("model @m: 2 op types are not supported by the cpu backend: Floor (2 nodes, first '/l.0/Floor'), Cos (1, '/l.1/Cos');"
+                + " no bundle was written", e.getMessage());
+        assertFalse(Files.exists(out));
     }
 
     @Test

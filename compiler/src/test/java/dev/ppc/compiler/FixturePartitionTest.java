@@ -83,7 +83,8 @@ class FixturePartitionTest {
     @Test
     void errorsNameTheModelsOwnScopes() {
         CutSpecException e = assertThrows(CutSpecException.class, () -> plan("llama", "layers.9"));
-        assertEquals("--cuts layers.9: no module scope is named 'layers.9' (nearest: layers.0, layers.1, layers.2)", e.getMessage());
+        assertEquals("--cuts layers.9: no module scope is named 'layers.9' (nearest: layers.0, layers.1, layers.2);"
+                + " the model's repeated blocks are layers.0 .. layers.2 (use --cuts 1..3 or a name)", e.getMessage());
         e = assertThrows(CutSpecException.class, () -> plan("mlp", "1,2,3,4,5,6"));
         assertEquals("--cuts 1,2,3,4,5,6: 7 stages are more than the model's 5 blocks (linears.0 .. linears.4) can fill;"
                 + " cut between blocks at most 4 times, or also cut at values (@name)", e.getMessage());

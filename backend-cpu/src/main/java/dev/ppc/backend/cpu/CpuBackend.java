@@ -3,10 +3,13 @@ package dev.ppc.backend.cpu;
 import dev.ppc.backend.Backend;
 import dev.ppc.backend.ExecutableStage;
 import dev.ppc.backend.StageOptions;
+import dev.ppc.backend.UnsupportedOp;
 import dev.ppc.backend.cpu.kernels.Fused;
 import dev.ppc.ir.Function;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SortedSet;
 import dev.ppc.passes.FuseElementwise;
 import dev.ppc.passes.PassManager;
@@ -33,6 +36,25 @@ public final class CpuBackend implements Backend {
 
     @Override
     public boolean isOpSupported(Op op) { return KernelBinder.unsupportedReason(op) == null; }
+
+    /**
+     * Binds every op of the function to its kernel as {@link #compile} would (without fusion,
+     * which only regroups ops that bind on their own), collecting the ops that fail instead of
+     * stopping at the first.
+     */
+    @Override
+    public List<UnsupportedOp> unsupportedOps(Module module, Function function) {
+        List<UnsupportedOp> unsupported = new ArrayList<>();
+        for (Op op : function.ops()) {
+            if (!isOpSupported(op)) {
+                unsupported.add(new UnsupportedOp(op, null));
+                continue;
+            }
+            String why = KernelBinder.bindingFailure(op, module);
+            if (why != null) unsupported.add(new UnsupportedOp(op, why));
+        }
+        return unsupported;
+    }
 
     /**
      * The default-domain ONNX op names this backend has a kernel (or a view) for, sorted, so that

@@ -41,11 +41,15 @@ final class CpuLimits {
         for (Op op : f.ops()) for (Value r : op.results()) checkValue(r, op);
     }
 
+    /** Whether static-typed {@code v} fits one tensor; {@link #checkValues} names the first that does not. */
+    static boolean fits(Value v) {
+        return v.type().byteSize() <= Tensor.MAX_BYTES;
+    }
+
     private static void checkValue(Value v, Op op) {
         TensorType t = v.type();
-        if (!t.isStatic()) return;
+        if (!t.isStatic() || fits(v)) return;
         long bytes = t.byteSize();
-        if (bytes <= Tensor.MAX_BYTES) return;
         String message = (op == null ? "input %" : "value %") + v.name() + " is " + t + ": " + bytes + " bytes, more than the " + Tensor.MAX_BYTES
                 + " bytes (2 GiB) one tensor of the CPU backend holds; use more microbatches or a smaller batch";
         throw op == null ? new IrException(message) : IrException.at(op, message);

@@ -122,6 +122,27 @@ final class KernelBinder {
         return null;
     }
 
+    /**
+     * Why {@code op} cannot be bound, as one line without its location, or null when it can. It
+     * runs {@link #bind} itself, so a capability query accepts exactly what compiling a stage
+     * accepts. The ops a stage handles without a kernel (constants, sends, receives), ops whose
+     * types are not static yet (nothing to bind against) and ops with a value over the size limit
+     * (a size problem, which {@link CpuLimits} reports, not a missing kernel) give null.
+     */
+    static String bindingFailure(Op op, Module m) {
+        if (op.is("ppc", "constant") || op.is("ppc", "send") || op.is("ppc", "recv")) return null;
+        for (Value r : op.results()) if (!r.type().isStatic() || !CpuLimits.fits(r)) return null;
+        for (Value v : op.operands()) if (v != null && (!v.type().isStatic() || !CpuLimits.fits(v))) return null;
+        try {
+            bind(op, m);
+            return null;
+        } catch (IrException e) {
+            // bind locates its diagnostics at the op (IrException.at); the caller names the op itself.
+            String located = op.describe() + ": ";
+            return e.getMessage().startsWith(located) ? e.getMessage().substring(located.length()) : e.getMessage();
+        }
+    }
+
     static Binding bind(Op op, Module m) {
         String why = unsupportedReason(op);
         if (why != null) throw IrException.at(op, why);

@@ -9,12 +9,15 @@ import dev.ppc.backend.ExecutableStage;
 import dev.ppc.backend.ExecutionException;
 import dev.ppc.backend.StageOptions;
 import dev.ppc.backend.Tensor;
+import dev.ppc.backend.UnsupportedOp;
 import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.text.IrParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -41,6 +44,39 @@ class CpuBackendTest {
     @Test
     void supportedOpsAreTheOnesKernelsMdDocuments() throws IOException {
         assertEquals(documentedOps(), CpuBackend.supportedOnnxOps());
+    }
+
+    @Test
+    void unsupportedOpsListsEveryOpThatCannotBindWithoutStopping() {
+        // Sin and TopK have schemas but no kernel; Abs has a kernel but not for f64; the rest bind.
+        Module m = IrParser.parse("""
+                module @m opsets {"" = 17} {
+                  constant @k : i64[1] = dense 0x0200000000000000
+                  func @main(%x: f32[2,3], %d: f64[2,3]) {
+                    %k = ppc.constant() {name = "k"} : i64[1]
+                    %s = Sin(%x) : f32[2,3] loc("/a/Sin")
+                    %r = Relu(%s) : f32[2,3] loc("/a/Relu")
+                    %v, %i = TopK(%r, %k) {axis = 1} : f32[2,2], i64[2,2] loc("/b/TopK")
+                    %s2 = Sin(%v) : f32[2,2] loc("/b/Sin")
+                    %a = Abs(%d) : f64[2,3] loc("/c/Abs")
+                    return v = %s2, a = %a, i = %i
+                  }
+                }
+                """);
+        List<UnsupportedOp> found = new CpuBackend().unsupportedOps(m, m.main());
+        assertEquals(List.of("/a/Sin", "/b/TopK", "/b/Sin", "/c/Abs"), found.stream().map(u -> u.op().location()).toList());
+        assertEquals(Arrays.asList(null, null, null, "ABS does not support dtype f64 (supported: f32, i64, i32)"),
+                found.stream().map(UnsupportedOp::reason).toList());
+        // What the query accepts, compile accepts: without the refused ops the stage compiles.
+        Module ok = IrParser.parse("""
+                module @m opsets {"" = 17} {
+                  func @main(%x: f32[2,3]) {
+                    %r = Relu(%x) : f32[2,3] loc("/a/Relu")
+                    return r = %r
+                  }
+                }
+                """);
+        assertEquals(List.of(), new CpuBackend().unsupportedOps(ok, ok.main()));
     }
 
     private static Tensor[] run(String ir, Tensor... inputs) {

@@ -2,6 +2,7 @@ package dev.ppc.compiler.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.ppc.compiler.UnsupportedOps;
 import dev.ppc.compiler.onnx.proto.OnnxProtos.AttributeProto;
 import dev.ppc.compiler.onnx.proto.OnnxProtos.FunctionProto;
 import dev.ppc.compiler.onnx.proto.OnnxProtos.GraphProto;
@@ -57,6 +58,7 @@ import java.util.Set;
  */
 public final class OnnxImporter {
     private static final int MAX_INLINE_DEPTH = 16;
+    private static final Set<String> CONTROL_FLOW = Set.of("If", "Loop", "Scan");
 
     private final Path file;
     private final String source;
@@ -192,6 +194,7 @@ public final class OnnxImporter {
             TensorData data = decoder.decode(t, t.getName());
             env.put(t.getName(), constantOp(main, t.getName(), data, data.dtype().isFloatingPoint(), null));
         }
+        refuseUnsupportedOps(g.getNodeList(), "", new HashSet<>());
         importNodes(main, g.getNodeList(), env, "", Map.of(), 0);
         for (ValueInfoProto vi : g.getOutputList()) {
             Value v = env.get(vi.getName());
@@ -308,6 +311,43 @@ public final class OnnxImporter {
                 if (!out.isEmpty()) define(env, out, op.result(i), where);
             }
         }
+    }
+
+    /**
+     * Refuses a model that uses ops ppc has no schema for, naming every such op type with its node
+     * count and first node, before any node is imported: a user converting a model learns all
+     * that is missing at once, not one op per attempt. Model-local functions are looked into once
+     * each; the nodes they call count once per function, not per call.
+     */
+    private void refuseUnsupportedOps(List<NodeProto> nodes, String prefix, Set<String> functionsSeen) {
+        UnsupportedOps unsupported = new UnsupportedOps();
+        boolean otherDomain = collectUnsupportedOps(nodes, prefix, functionsSeen, unsupported);
+        if (unsupported.isEmpty()) return;
+        throw new IrException(source + ": " + unsupported.describe("not supported")
+                + (otherDomain ? "; ppc imports ops of the default ONNX domain only" : ""));
+    }
+
+    /** Adds the nodes of {@code nodes} (and of the local functions they call) that have no schema; true if one is from another domain. */
+    private boolean collectUnsupportedOps(List<NodeProto> nodes, String prefix, Set<String> functionsSeen, UnsupportedOps unsupported) {
+        boolean otherDomain = false;
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto node = nodes.get(i);
+            String domain = canonicalDomain(node.getDomain());
+            String key = functionKey(domain, node.getOpType());
+            FunctionProto local = localFunctions.get(key);
+            if (local != null) {
+                if (functionsSeen.add(key)) otherDomain |= collectUnsupportedOps(local.getNodeList(), local.getName() + "/", functionsSeen, unsupported);
+                continue;
+            }
+            boolean known = OpSchemas.isKnownDomain(domain);
+            if (known && OpSchemas.lookup(domain, node.getOpType()) != null) continue;
+            otherDomain |= !known;
+            String where = location(node, prefix);
+            boolean controlFlow = domain.isEmpty() && CONTROL_FLOW.contains(node.getOpType());
+            unsupported.add(known ? node.getOpType() : domain + ":" + node.getOpType(), where != null ? where : prefix + "#" + i,
+                    controlFlow ? "control flow; ppc imports straight-line graphs" : null);
+        }
+        return otherDomain;
     }
 
     private void inline(Function f, NodeProto call, FunctionProto fn, Map<String, Value> env, String prefix,

@@ -241,7 +241,38 @@ class OnnxImporterTest {
                                 .setType(dev.ppc.compiler.onnx.proto.OnnxProtos.AttributeProto.AttributeType.GRAPH).setG(body)))
                 .addOutput(OnnxModels.tensorInfo("y", 1)).build();
         IrException e = refused(write(dir, "if.onnx", OnnxModels.model(g, 17)));
-        assertTrue(e.getMessage().contains("'/if' (If)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("1 op type is not supported: If (1 node, '/if': control flow; ppc imports straight-line graphs)"), e.getMessage());
+    }
+
+    @Test
+    void everyUnsupportedOpTypeIsNamedAtOnceWithItsCount() throws IOException {
+        // Conv twice, MaxPool once and an op of another domain: one line names all three, in order.
+        GraphProto g = GraphProto.newBuilder().addInput(OnnxModels.tensorInfo("x", 1, 1, 3, 8, 8))
+                .addNode(NodeProto.newBuilder().setName("/features/0/Conv").setOpType("Conv").addInput("x").addOutput("a"))
+                .addNode(NodeProto.newBuilder().setName("/features/1/Relu").setOpType("Relu").addInput("a").addOutput("b"))
+                .addNode(NodeProto.newBuilder().setName("/features/2/Conv").setOpType("Conv").addInput("b").addOutput("c"))
+                .addNode(NodeProto.newBuilder().setName("/maxpool/MaxPool").setOpType("MaxPool").addInput("c").addOutput("d"))
+                .addNode(NodeProto.newBuilder().setName("/act/FusedGelu").setOpType("FusedGelu").setDomain("com.microsoft").addInput("d").addOutput("y"))
+                .addOutput(OnnxModels.tensorInfo("y", 1)).build();
+        Path p = write(dir, "unsupported.onnx", OnnxModels.model(g, 17));
+        assertEquals(p + ": 3 op types are not supported: Conv (2 nodes, first '/features/0/Conv'), MaxPool (1, '/maxpool/MaxPool'),"
+                + " com.microsoft:FusedGelu (1, '/act/FusedGelu'); ppc imports ops of the default ONNX domain only", refused(p).getMessage());
+    }
+
+    @Test
+    void unsupportedOpsInsideModelLocalFunctionsAreCountedOnce() throws IOException {
+        var fn = dev.ppc.compiler.onnx.proto.OnnxProtos.FunctionProto.newBuilder().setName("Block").setDomain("local")
+                .addInput("a").addOutput("c")
+                .addNode(NodeProto.newBuilder().setName("conv").setOpType("Conv").addInput("a").addOutput("c"))
+                .addOpsetImport(dev.ppc.compiler.onnx.proto.OnnxProtos.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17));
+        GraphProto g = GraphProto.newBuilder().addInput(OnnxModels.tensorInfo("x", 1, 2))
+                .addNode(NodeProto.newBuilder().setName("b0").setOpType("Block").setDomain("local").addInput("x").addOutput("h"))
+                .addNode(NodeProto.newBuilder().setName("b1").setOpType("Block").setDomain("local").addInput("h").addOutput("y"))
+                .addOutput(OnnxModels.tensorInfo("y", 1, 2)).build();
+        ModelProto m = OnnxModels.model(g, 17).toBuilder().addFunctions(fn)
+                .addOpsetImport(dev.ppc.compiler.onnx.proto.OnnxProtos.OperatorSetIdProto.newBuilder().setDomain("local").setVersion(1)).build();
+        Path p = write(dir, "fnconv.onnx", m);
+        assertEquals(p + ": 1 op type is not supported: Conv (1 node, 'Block/conv')", refused(p).getMessage());
     }
 
     @Test

@@ -1,32 +1,37 @@
 package dev.ppc.passes.partition;
 
 import dev.ppc.ir.Function;
+import dev.ppc.ir.ModulePath;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.Value;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * The top-level blocks of a model (its transformer layers, its stacked linears), which numbered
+ * The blocks of a model (its transformer layers, its stacked linears, at any depth), which numbered
  * and named cuts refer to.
  *
- * <p><b>From scopes.</b> PyTorch's exporter names nodes by module path: {@code /layers.2/attn/MatMul}
- * lies in scope {@code layers.2}, and in its nested scope {@code layers.2/attn}. A top-level block
- * is a first-level scope of the form {@code <list>.<index>} ({@code h.0}, {@code layers.3},
- * {@code layer.1}, {@code linears.4}); blocks are numbered in the order their first op appears.
- * An op outside every block lies just after the latest block it depends on, or before the first
- * block when it depends on none: embeddings come before block 0, a ReLU that PyTorch applies
- * between {@code linears.2} and {@code linears.3} comes after {@code linears.2} (so a cut after
- * {@code linears.2} puts it in the next stage), and the final norm and LM head come after the
- * last block (so a cut after the last block gives them a stage of their own).
+ * <p><b>From scopes.</b> PyTorch's exporter names nodes by module path ({@link ModulePath}):
+ * {@code /encoder/layers.2/attn/MatMul} lies in module {@code encoder.layers.2} and in its nested
+ * module {@code encoder.layers.2.attn}; {@code /layers/2/attn/MatMul} and
+ * {@code /layer1/layer1.2/conv1/Conv} are read the same way. A module list is the modules that
+ * differ only in their last atom, an index ({@code encoder.layers.0 .. encoder.layers.5}); the
+ * blocks are the items of the longest list that is not itself inside an item of another list (the
+ * transformer layers, not the experts inside one layer), numbered in the order their first op
+ * appears; a tie goes to the list seen first. An op outside every block lies just after the latest
+ * block it depends on, or before the first block when it depends on none: embeddings come before
+ * block 0, a ReLU that PyTorch applies between {@code linears.2} and {@code linears.3} comes after
+ * {@code linears.2} (so a cut after {@code linears.2} puts it in the next stage), and the final
+ * norm and LM head come after the last block (so a cut after the last block gives them a stage of
+ * their own).
  *
- * <p><b>From repeated structure</b>, when no node name has such a scope: every {@code MatMul} or
+ * <p><b>From repeated structure</b>, when no node name lies in a module list: every {@code MatMul} or
  * {@code Gemm} that has a weight operand (a constant, or a value computed from constants only, of
  * rank 2 or more) starts a new block, and every other op belongs to the block started last before
  * it in program order; ops before the first such op come before block 0. For a plain MLP this
@@ -41,8 +46,6 @@ public final class BlockStructure {
 
     /** One top-level block: its position in pipeline order and its name. */
     public record Block(int index, String name) {}
-
-    private static final Pattern LIST_ITEM = Pattern.compile(".+\\.[0-9]+");
 
     private final Source source;
     private final List<Block> blocks;
@@ -62,30 +65,40 @@ public final class BlockStructure {
     /** Finds the blocks of {@code f}; {@code constantOps} are the ops that belong to no block. */
     static BlockStructure discover(Function f, Set<Op> constantOps) {
         Map<String, List<Op>> scopes = new LinkedHashMap<>();
-        Map<String, Integer> blockIndex = new LinkedHashMap<>();
-        Map<Op, String> blockName = new HashMap<>();
+        // Each module list (by its dotted path, "" for the root) with its items in first-seen order,
+        // and for each op the outermost list item it lies in.
+        Map<String, Set<String>> lists = new LinkedHashMap<>();
+        Map<Op, String[]> itemOf = new HashMap<>();
         for (Op op : f.ops()) {
             if (constantOps.contains(op)) continue;
-            List<String> path = scopePath(op.location());
-            StringBuilder scope = new StringBuilder();
-            for (String segment : path) {
-                if (scope.length() > 0) scope.append('/');
-                scope.append(segment);
-                scopes.computeIfAbsent(scope.toString(), k -> new ArrayList<>()).add(op);
+            List<String> path = ModulePath.ofLocation(op.location());
+            for (int k = 1; k <= path.size(); k++) {
+                String scope = String.join(".", path.subList(0, k));
+                scopes.computeIfAbsent(scope, key -> new ArrayList<>()).add(op);
+                if (ModulePath.isIndex(path.get(k - 1)) && !itemOf.containsKey(op)) {
+                    String list = String.join(".", path.subList(0, k - 1));
+                    lists.computeIfAbsent(list, key -> new LinkedHashSet<>()).add(scope);
+                    itemOf.put(op, new String[] {list, scope});
+                }
             }
-            if (!path.isEmpty() && LIST_ITEM.matcher(path.get(0)).matches()) {
-                blockIndex.putIfAbsent(path.get(0), blockIndex.size());
-                blockName.put(op, path.get(0));
-            }
+        }
+        String longest = null;
+        for (Map.Entry<String, Set<String>> e : lists.entrySet()) {
+            if (longest == null || e.getValue().size() > lists.get(longest).size()) longest = e.getKey();
         }
         Map<Op, Integer> position = new HashMap<>();
         List<Block> blocks = new ArrayList<>();
-        if (!blockIndex.isEmpty()) {
-            blockIndex.forEach((name, index) -> blocks.add(new Block(index, name)));
+        if (longest != null) {
+            Map<String, Integer> blockIndex = new HashMap<>();
+            for (String item : lists.get(longest)) {
+                blockIndex.put(item, blocks.size());
+                blocks.add(new Block(blocks.size(), item));
+            }
             for (Op op : f.ops()) {
                 if (constantOps.contains(op)) continue;
-                String b = blockName.get(op);
-                position.put(op, b != null ? inBlock(blockIndex.get(b)) : afterBlock(latestBlock(op, position)));
+                String[] item = itemOf.get(op);
+                boolean inBlock = item != null && item[0].equals(longest);
+                position.put(op, inBlock ? inBlock(blockIndex.get(item[1])) : afterBlock(latestBlock(op, position)));
             }
             return new BlockStructure(Source.SCOPES, blocks, position, scopes);
         }
@@ -127,18 +140,6 @@ public final class BlockStructure {
         return false;
     }
 
-    /** The scope segments of a node name: {@code /layers.2/attn/MatMul} gives [layers.2, attn]. */
-    static List<String> scopePath(String location) {
-        if (location == null || !location.startsWith("/")) return List.of();
-        String[] parts = location.substring(1).split("/", -1);
-        List<String> path = new ArrayList<>(parts.length);
-        for (int i = 0; i < parts.length - 1; i++) {
-            if (parts[i].isEmpty()) return List.of();
-            path.add(parts[i]);
-        }
-        return path;
-    }
-
     public Source source() { return source; }
 
     public List<Block> blocks() { return blocks; }
@@ -160,20 +161,50 @@ public final class BlockStructure {
         return false;
     }
 
-    /** Every scope path seen in node names ({@code layers.2}, {@code layers.2/attn}, ...), in first-seen order. */
+    /** Every module path seen in node names ({@code layers.2}, {@code layers.2.attn}, ...), dotted, in first-seen order. */
     public Set<String> scopes() { return Collections.unmodifiableSet(scopes.keySet()); }
+
+    /**
+     * The module scopes a {@code --cuts} name (a dotted path, see {@link ModulePath#ofUserText})
+     * means: the scope of exactly that path, or else every scope whose path ends with it, so that
+     * {@code layers.3} finds {@code model.layers.3}. More than one means the name is ambiguous.
+     */
+    List<String> scopesNamed(String path) {
+        if (scopes.containsKey(path)) return List.of(path);
+        List<String> found = new ArrayList<>();
+        for (String s : scopes.keySet()) if (s.endsWith("." + path)) found.add(s);
+        return found;
+    }
 
     /** The ops (not computed from constants only) whose node name lies in {@code scope}. */
     List<Op> opsInScope(String scope) { return scopes.getOrDefault(scope, List.of()); }
 
+    /**
+     * For diagnostics, what can be cut after: {@code the model's repeated blocks are
+     * encoder.layers.0 .. encoder.layers.5 (use --cuts 1..5 or a name)}.
+     */
+    String cutHint() {
+        int most = blocks.size() - (hasOpsAfterLastBlock() ? 0 : 1);
+        String numbers = most < 1 ? "" : most == 1 ? "--cuts 1" : "--cuts 1.." + most;
+        return switch (source) {
+            case NONE -> "the model has " + describe() + "; cut at a value (@name)";
+            case SCOPES -> "the model's repeated blocks are " + blocks.get(0).name()
+                    + (blocks.size() > 1 ? " .. " + blocks.get(blocks.size() - 1).name() : "")
+                    + " (use " + (numbers.isEmpty() ? "" : numbers + " or ") + "a name)";
+            case REPEATED_STRUCTURE -> "no node name lies in a module list such as /layers.0/, so the model's "
+                    + blocks.size() + (blocks.size() == 1 ? " block starts" : " blocks start") + " at each MatMul/Gemm with a weight"
+                    + " (use " + (numbers.isEmpty() ? "" : numbers + ", ") + "a scope name or @value)";
+        };
+    }
+
     /** For diagnostics: {@code 5 blocks (linears.0 .. linears.4)}. */
     public String describe() {
         return switch (source) {
-            case NONE -> "no blocks (no node name has a scope like /layers.0/, and no MatMul or Gemm has a weight)";
+            case NONE -> "no blocks (no node name lies in a module list such as /layers.0/, and no MatMul or Gemm has a weight)";
             case SCOPES -> blocks.size() + (blocks.size() == 1 ? " block (" : " blocks (") + blocks.get(0).name()
                     + (blocks.size() > 1 ? " .. " + blocks.get(blocks.size() - 1).name() : "") + ")";
             case REPEATED_STRUCTURE -> blocks.size() + (blocks.size() == 1 ? " block" : " blocks")
-                    + " (node names have no scopes; each MatMul/Gemm with a weight starts one)";
+                    + " (no node name lies in a module list; each MatMul/Gemm with a weight starts one)";
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.ppc.passes.partition;
 
+import dev.ppc.ir.ModulePath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -10,8 +11,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>a number {@code k}: after the k-th top-level block (1-based, so {@code 3} puts blocks
  *       0..2 in the stage before the cut);</li>
- *   <li>a scope name such as {@code layers.2}: after that block; a nested scope such as
- *       {@code layers.2/attn} cuts after everything that scope computes;</li>
+ *   <li>a module path as PyTorch names it, such as {@code layers.2} or {@code encoder.layers.2}
+ *       (or in the node names' slash form, {@code encoder/layers.2}): after that block; a nested
+ *       module such as {@code layers.2.attn} cuts after everything that module computes;</li>
  *   <li>{@code @name}: at the value {@code name} (an ONNX tensor name): it and everything it is
  *       computed from go before the cut.</li>
  * </ul>
@@ -26,7 +28,7 @@ public final class CutSpec {
     /** After the {@code number}-th top-level block (1-based). */
     public record AfterBlock(int number, String text) implements Cut {}
 
-    /** After the module scope {@code scope} (a top-level block name or a nested scope path). */
+    /** After the module scope {@code scope}, a dotted module path ({@link ModulePath#ofUserText}). */
     public record AfterScope(String scope, String text) implements Cut {}
 
     /** At the value named {@code value}. */
@@ -87,7 +89,7 @@ public final class CutSpec {
             if (n > Integer.MAX_VALUE) throw new CutSpecException("--cuts " + spec + ": cut '" + item + "' is not a block number this model can have");
             return new AfterBlock((int) n, item);
         }
-        return new AfterScope(item.startsWith("/") ? item.substring(1) : item, item);
+        return new AfterScope(ModulePath.ofUserText(item), item);
     }
 
     /**

@@ -26,9 +26,10 @@ import java.util.Set;
  * op's stage is the first cut whose (cumulative) set holds it, or the last stage. Because every set
  * is closed under producers, a value only ever flows from a stage to the same or a later stage.
  *
- * <p>Failures are {@link CutSpecException}s: a name that matches nothing (with the nearest
- * candidates), a block number past the last block, more stages than blocks, cuts out of order or
- * repeated, and a cut that leaves a stage empty.
+ * <p>Failures are {@link CutSpecException}s: a name that matches nothing (with the nearest scopes
+ * and the blocks), a name that ends several scopes (listing them), a block number past the last
+ * block, more stages than blocks, cuts out of order or repeated, and a cut that leaves a stage
+ * empty.
  */
 final class StageAssignment {
     private final int stageCount;
@@ -100,7 +101,7 @@ final class StageAssignment {
         boolean anyNumber = false;
         for (CutSpec.Cut c : spec.cuts()) {
             if (c instanceof CutSpec.AfterBlock) anyNumber = true;
-            else if (!(c instanceof CutSpec.AfterScope s && blocks.block(s.scope()) != null)) onlyBlockCuts = false;
+            else if (!(c instanceof CutSpec.AfterScope s && namesBlock(blocks, s))) onlyBlockCuts = false;
         }
         if (anyNumber && blocks.source() == BlockStructure.Source.NONE) {
             throw new CutSpecException(prefix + "the model has " + blocks.describe() + "; cut at values instead (@name)");
@@ -113,6 +114,11 @@ final class StageAssignment {
         }
     }
 
+    private static boolean namesBlock(BlockStructure blocks, CutSpec.AfterScope s) {
+        List<String> named = blocks.scopesNamed(s.scope());
+        return named.size() == 1 && blocks.block(named.get(0)) != null;
+    }
+
     private static Resolved resolveCut(Function f, CutSpec.Cut cut, BlockStructure blocks, Set<Op> constantOps,
                                        List<Op> computeOps, String prefix) {
         if (cut instanceof CutSpec.AfterBlock b) {
@@ -122,20 +128,30 @@ final class StageAssignment {
             return afterBlock(b.text(), blocks.blocks().get(b.number() - 1), blocks, constantOps, computeOps);
         }
         if (cut instanceof CutSpec.AfterScope s) {
-            BlockStructure.Block block = blocks.block(s.scope());
-            if (block != null) return afterBlock(s.text(), block, blocks, constantOps, computeOps);
-            List<Op> inScope = blocks.opsInScope(s.scope());
-            if (!inScope.isEmpty()) {
-                return new Resolved(s.text(), "after scope " + s.scope(), producerClosure(inScope, constantOps));
+            List<String> named = blocks.scopesNamed(s.scope());
+            if (named.size() > 1) {
+                throw new CutSpecException(prefix + "'" + s.text() + "' is ambiguous: it ends " + named.size() + " module scopes ("
+                        + String.join(", ", named.subList(0, Math.min(3, named.size()))) + (named.size() > 3 ? ", ..." : "")
+                        + "); write the full path");
             }
-            if (valuesByName(f).containsKey(s.scope())) {
-                throw new CutSpecException(prefix + "'" + s.text() + "' is not a module scope; to cut at the value " + s.scope() + " write @" + s.scope());
+            if (named.size() == 1) {
+                String scope = named.get(0);
+                BlockStructure.Block block = blocks.block(scope);
+                if (block != null) return afterBlock(s.text(), block, blocks, constantOps, computeOps);
+                return new Resolved(s.text(), "after scope " + scope, producerClosure(blocks.opsInScope(scope), constantOps));
             }
-            if (blocks.source() != BlockStructure.Source.SCOPES) {
-                throw new CutSpecException(prefix + "no module scope is named '" + s.scope() + "': the model's node names have no scopes; cut by block number (1.."
+            String raw = s.text().startsWith("/") ? s.text().substring(1) : s.text();
+            Map<String, Value> values = valuesByName(f);
+            String value = values.containsKey(s.text()) ? s.text() : values.containsKey(raw) ? raw : null;
+            if (value != null) {
+                throw new CutSpecException(prefix + "'" + s.text() + "' is not a module scope; to cut at the value " + value + " write @" + value);
+            }
+            if (blocks.scopes().isEmpty()) {
+                throw new CutSpecException(prefix + "no module scope is named '" + s.text() + "': the model's node names have no scopes; cut by block number (1.."
                         + blocks.blocks().size() + ") or at a value (@name)");
             }
-            throw new CutSpecException(prefix + "no module scope is named '" + s.scope() + "'" + Candidates.nearest(s.scope(), blocks.scopes()));
+            throw new CutSpecException(prefix + "no module scope is named '" + s.text() + "'" + Candidates.nearest(s.scope(), blocks.scopes())
+                    + "; " + blocks.cutHint());
         }
         CutSpec.AtValue at = (CutSpec.AtValue) cut;
         Map<String, Value> values = valuesByName(f);
