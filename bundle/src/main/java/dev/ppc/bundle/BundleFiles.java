@@ -28,11 +28,15 @@ public final class BundleFiles {
     /** A manifest larger than this is no manifest ppc wrote. */
     private static final int MAX_MANIFEST_BYTES = 64 << 20;
 
-    /** What {@code ppc compile -o DIR} replaces without {@code --force}: a bundle directory, or an empty directory. */
-    public static final FileKind DIRECTORY = FileKind.of("a ppc bundle directory (with a manifest.json)", true, p -> {
+    /**
+     * What {@code ppc compile -o DIR} replaces without {@code --force}: a bundle directory (its
+     * manifest.json declares the bundle format: {@code manifest.json} alone is a common name, and
+     * replacing a folder deletes it), or an empty directory.
+     */
+    public static final FileKind DIRECTORY = FileKind.of("a ppc bundle directory", true, p -> {
         if (!Files.isDirectory(p)) return false;
         try (Stream<Path> s = Files.list(p)) {
-            return isComplete(p) || s.findAny().isEmpty();
+            return isBundleDirectory(p) || s.findAny().isEmpty();
         }
     });
 
@@ -102,6 +106,15 @@ public final class BundleFiles {
         AtomicDirectory.recover(path, BundleFiles::isComplete);
     }
 
+    /** Whether {@code dir} is a directory whose manifest.json declares the bundle format. */
+    public static boolean isBundleDirectory(Path dir) throws IOException {
+        Path manifest = dir.resolve("manifest.json");
+        if (!Files.isRegularFile(manifest)) return false;
+        try (InputStream in = Files.newInputStream(manifest)) {
+            return declaresBundleFormat(in);
+        }
+    }
+
     /** Whether {@code p} is a zip archive whose manifest.json declares the bundle format. */
     public static boolean isArchive(Path p) throws IOException {
         if (!Files.isRegularFile(p)) return false;
@@ -109,10 +122,19 @@ public final class BundleFiles {
             ZipEntry manifest = zip.getEntry("manifest.json");
             if (manifest == null) return false;
             try (InputStream in = zip.getInputStream(manifest)) {
-                JsonNode tree = BundleJson.MAPPER.readTree(in.readNBytes(MAX_MANIFEST_BYTES));
-                return tree != null && BundleManifest.FORMAT.equals(tree.path("format").asText(null));
+                return declaresBundleFormat(in);
             }
-        } catch (ZipException | JsonProcessingException e) {
+        } catch (ZipException e) {
+            return false;
+        }
+    }
+
+    /** Whether the JSON document {@code in} holds has {@code "format": "ppc-bundle"}. */
+    private static boolean declaresBundleFormat(InputStream in) throws IOException {
+        try {
+            JsonNode tree = BundleJson.MAPPER.readTree(in.readNBytes(MAX_MANIFEST_BYTES));
+            return tree != null && BundleManifest.FORMAT.equals(tree.path("format").asText(null));
+        } catch (JsonProcessingException e) {
             return false;
         }
     }

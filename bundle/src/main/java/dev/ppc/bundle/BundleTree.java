@@ -22,9 +22,19 @@ final class BundleTree {
 
     private BundleTree() {}
 
-    /** Throws a {@link BundleException} (prefixed {@code where}) naming the first entry that is not a directory or a regular file. */
-    static void check(Path dir, String where) {
-        Path root = dir.toAbsolutePath().normalize();
+    /**
+     * Throws a {@link BundleException} (prefixed {@code where}) naming the first entry that is not
+     * a directory or a regular file. {@code bundle} itself may be a link to the bundle directory
+     * (a {@code current.ppc} pointing at the latest build); only what lies inside is checked.
+     */
+    static void check(Path bundle, String where) {
+        Path dir;
+        try {
+            dir = bundle.toRealPath();
+        } catch (IOException e) {
+            throw new BundleException(where + ": cannot resolve the bundle directory: " + BundleJson.oneLine(e.getMessage()));
+        }
+        Path root = dir;
         try {
             Files.walkFileTree(dir, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                 @Override

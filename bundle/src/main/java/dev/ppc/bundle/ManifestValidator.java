@@ -91,10 +91,16 @@ final class ManifestValidator {
             if (!received.contains(c.id())) throw fail(path + " (channel " + c.id() + ") is received by no input of stage " + c.dst());
         }
         if (producers.isEmpty()) throw fail("no stage has a model output; a bundle computes at least one");
+        for (String name : m.batch().inputs().keySet()) {
+            if (!inputs.containsKey(name)) throw fail("batch.inputs names '" + name + "', which is not listed under microbatch_inputs");
+        }
+        for (String name : m.batch().outputs().keySet()) {
+            if (!producers.containsKey(name)) throw fail("batch.outputs names '" + name + "', which no stage outputs");
+        }
         checkTiedGroups();
     }
 
-    /** Batch axes are given for model inputs and outputs only, and are axes (not negative); the ports check the rank. */
+    /** Batch axes are not negative; the ports check them against their ranks, and {@link #run} that they name model inputs and outputs. */
     private void checkBatch() {
         for (var e : m.batch().inputs().entrySet()) {
             if (e.getValue() < 0) throw fail("batch.inputs." + e.getKey() + " is " + e.getValue() + "; an axis is at least 0");

@@ -57,6 +57,14 @@ class BundleIntegrityCliTest {
         CliRunner.run("inspect", b.toString()).assertOk();
     }
 
+    @Test
+    void aLinkToABundleDirectoryRunsAndInspects() throws IOException {
+        // A link naming the latest build (current.ppc -> v3.ppc) is the bundle it points to; only links inside a bundle are refused.
+        Path current = Files.createSymbolicLink(dir.resolve("current.ppc"), bundle());
+        CliRunner.run("run", current.toString(), "--inputs", INPUTS).assertOk();
+        CliRunner.run("inspect", current.toString()).assertOk();
+    }
+
     // ---- the manifest's seal and version ----
 
     @Test
@@ -154,6 +162,16 @@ class BundleIntegrityCliTest {
         Path b = bundle();
         BundleTamper.editManifest(b, m -> ((ObjectNode) stage(m, 1).get("inputs").get(0)).put("channel", 7));
         refused(b, "manifest.json: stages[1].inputs[0].channel is 7, which is not listed under channels");
+    }
+
+    @Test
+    void batchAxesMustNameModelInputsAndOutputs() throws IOException {
+        Path in = bundle();
+        BundleTamper.editManifest(in, m -> ((ObjectNode) m.get("batch").get("inputs")).put("ghost", 0));
+        refused(in, "manifest.json: batch.inputs names 'ghost', which is not listed under microbatch_inputs");
+        Path out = BundleTamper.copy(pristine, dir.resolve("o.ppc"));
+        BundleTamper.editManifest(out, m -> ((ObjectNode) m.get("batch").get("outputs")).put("ghost", 0));
+        refused(out, "manifest.json: batch.outputs names 'ghost', which no stage outputs");
     }
 
     @Test

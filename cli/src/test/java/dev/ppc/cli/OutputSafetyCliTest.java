@@ -137,7 +137,7 @@ class OutputSafetyCliTest {
     void aBundleDirectoryReplacesOnlyABundleUnlessForced() throws IOException {
         Path precious = Files.createDirectory(dir.resolve("precious"));
         Path notes = Files.writeString(precious.resolve("notes.txt"), "keep me");
-        refusedAndKept("-o " + precious + " exists and is not a ppc bundle directory (with a manifest.json); refusing to replace it (use --force", notes,
+        refusedAndKept("-o " + precious + " exists and is not a ppc bundle directory; refusing to replace it (use --force", notes,
                 "compile", model.toString(), "--cuts", "3", "--input", "x=4x32", "-o", precious.toString());
         compile("precious", "--force");
         BundleReader.read(precious);

@@ -78,12 +78,13 @@ public final class AtomicDirectory {
             }
             Path aside = Siblings.fresh(t, Siblings.Kind.ASIDE);
             Files.move(t, aside, StandardCopyOption.ATOMIC_MOVE);
-            Siblings.syncDirectory(parent);
-            CrashPoint.ASIDE_RENAMED.reach();
             try {
+                // Anything that fails from here to the second rename puts the old directory back.
+                Siblings.syncDirectory(parent);
+                CrashPoint.ASIDE_RENAMED.reach();
                 Files.move(tmp, t, StandardCopyOption.ATOMIC_MOVE);
                 tmp = null;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 moveBack(aside, t, e);
                 throw e;
             }
@@ -141,7 +142,7 @@ public final class AtomicDirectory {
         }
     }
 
-    private static void moveBack(Path aside, Path target, IOException cause) {
+    private static void moveBack(Path aside, Path target, Throwable cause) {
         try {
             Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

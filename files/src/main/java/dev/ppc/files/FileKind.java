@@ -27,7 +27,8 @@ import java.util.zip.ZipFile;
  *       {@code {} or {@code [};</li>
  *   <li>{@link #SVG}: the first 64 KiB contain {@code <svg};</li>
  *   <li>{@link #CSV}: the first 64 KiB are UTF-8 text without control characters other than tab,
- *       carriage return and line feed.</li>
+ *       carriage return and line feed, and each of its first eight lines holds a comma (so a
+ *       README or a source file given as {@code --csv} is not taken for one).</li>
  * </ul>
  * An empty file matches every kind (there is nothing in it to lose). Modules that own a format
  * define its kind with {@link #of} (the bundle module does so for bundles).
@@ -52,7 +53,7 @@ public record FileKind(String description, boolean directory, Recognizer recogni
         return text.startsWith("{") || text.startsWith("[");
     });
     public static final FileKind SVG = of("an SVG file", false, p -> new String(prefix(p), StandardCharsets.ISO_8859_1).contains("<svg"));
-    public static final FileKind CSV = of("a CSV text file", false, FileKind::isText);
+    public static final FileKind CSV = of("a CSV text file", false, FileKind::isCsv);
 
     public static FileKind of(String description, boolean directory, Recognizer recognizer) { return new FileKind(description, directory, recognizer); }
 
@@ -79,6 +80,12 @@ public record FileKind(String description, boolean directory, Recognizer recogni
         } catch (ZipException e) {
             return false;
         }
+    }
+
+    private static boolean isCsv(Path p) throws IOException {
+        if (!isText(p)) return false;
+        String head = new String(prefix(p), StandardCharsets.UTF_8);
+        return head.lines().filter(l -> !l.isBlank()).limit(8).allMatch(l -> l.indexOf(',') >= 0);
     }
 
     private static boolean isText(Path p) throws IOException {

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +38,12 @@ final class Siblings {
     }
 
     private static final long PID = ProcessHandle.current().pid();
+    /**
+     * The sibling names this process has drawn. A sibling with this process's id that is not
+     * among them was left by an earlier process that had the same id, which is common in
+     * containers (where every run may be process 1): its owner is gone.
+     */
+    private static final Set<String> OWN = ConcurrentHashMap.newKeySet();
 
     private Siblings() {}
 
@@ -44,7 +52,9 @@ final class Siblings {
         byte[] random = new byte[4];
         ThreadLocalRandom.current().nextBytes(random);
         String name = "." + target.getFileName() + "." + kind.tag + "-" + PID + "-" + HexFormat.of().formatHex(random);
-        return target.resolveSibling(name);
+        Path sibling = target.resolveSibling(name);
+        OWN.add(sibling.toAbsolutePath().toString());
+        return sibling;
     }
 
     /** Creates an empty temp file beside {@code target}, under a name no one else holds. */
@@ -77,28 +87,38 @@ final class Siblings {
         Path dir = target.getParent();
         List<Found> found = new ArrayList<>();
         if (dir == null || !Files.isDirectory(dir)) return found;
-        Pattern p = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString()) + "\\.(tmp|replaced)-(\\d{1,19})-[0-9a-f]{8}");
+        Pattern p = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString()) + "\\.(tmp|replaced)-(\\d{1,18})-[0-9a-f]{8}");
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path sibling : s) {
                 Matcher m = p.matcher(sibling.getFileName().toString());
                 if (!m.matches()) continue;
                 Kind kind = m.group(1).equals("tmp") ? Kind.TEMP : Kind.ASIDE;
-                found.add(new Found(sibling, kind, !alive(Long.parseLong(m.group(2)))));
+                long pid = Long.parseLong(m.group(2));
+                boolean ownerDead = pid == PID ? !OWN.contains(sibling.toAbsolutePath().toString()) : !alive(pid);
+                found.add(new Found(sibling, kind, ownerDead));
             }
         }
         found.sort(Comparator.comparing(f -> f.path().getFileName().toString()));
         return found;
     }
 
-    /** Deletes the temp siblings whose writers are dead: what a killed write left behind. */
+    /**
+     * Deletes the temp siblings whose writers are dead: what a killed write left behind. Best
+     * effort: one that cannot be deleted (another user's, in a shared folder) is left, and the
+     * write that asked goes on.
+     */
     static void deleteDeadTemps(Path target) throws IOException {
         for (Found f : of(target)) {
-            if (f.kind() == Kind.TEMP && f.ownerDead()) deleteTree(f.path());
+            if (f.kind() != Kind.TEMP || !f.ownerDead()) continue;
+            try {
+                deleteTree(f.path());
+            } catch (IOException e) {
+                // Not ours to remove after all; it does not stand in the way of this write.
+            }
         }
     }
 
     private static boolean alive(long pid) {
-        if (pid == PID) return true;
         try {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         } catch (SecurityException e) {

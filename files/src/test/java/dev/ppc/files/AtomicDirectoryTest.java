@@ -89,11 +89,27 @@ class AtomicDirectoryTest {
     @Test
     void recoverLeavesTheSiblingsOfARunningWriterAlone() throws Exception {
         Path b = dir.resolve("x.ppc");
+        Process writer = new ProcessBuilder("sleep", "60").start(); // stands for another ppc, still between its renames
+        try {
+            Path aside = DeadWriter.sibling(b, "replaced", writer.pid());
+            DeadWriter.writeBundleLike(aside, "old");
+            AtomicDirectory.recover(b, HAS_MANIFEST);
+            assertFalse(Files.exists(b), "the running writer is about to put its new directory there");
+            assertTrue(Files.exists(aside));
+        } finally {
+            writer.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aSiblingWithThisProcessIdThatThisProcessDidNotMakeIsAnEarlierRunsLeftover() throws Exception {
+        // In a container every run may get the same process id: the id alone does not prove the owner alive.
+        Path b = dir.resolve("x.ppc");
         Path aside = DeadWriter.sibling(b, "replaced", ProcessHandle.current().pid());
         DeadWriter.writeBundleLike(aside, "old");
         AtomicDirectory.recover(b, HAS_MANIFEST);
-        assertFalse(Files.exists(b), "the running writer is about to put its new directory there");
-        assertTrue(Files.exists(aside));
+        assertTrue(marker(b).contains("old"), "the earlier run's aside is put back");
+        assertEquals(List.of("x.ppc"), names());
     }
 
     @Test

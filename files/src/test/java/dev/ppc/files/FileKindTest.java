@@ -49,6 +49,7 @@ class FileKindTest {
         assertFalse(FileKind.SVG.accepts(file("b.svg", "<html></html>")));
         assertTrue(FileKind.CSV.accepts(file("a.csv", "0F0,1F0\n0B0,\n")));
         assertFalse(FileKind.CSV.accepts(Files.write(dir.resolve("bin.csv"), new byte[] {'a', 0, 'b'})));
+        assertFalse(FileKind.CSV.accepts(file("README.md", "# A project\n\nSome prose, with a comma.\n")), "prose is no CSV");
         assertFalse(FileKind.CSV.accepts(Files.write(dir.resolve("latin1.csv"), new byte[] {'a', (byte) 0xE9, 'b'})));
     }
 

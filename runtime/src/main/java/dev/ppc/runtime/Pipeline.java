@@ -132,14 +132,15 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline create(PipelineSpec spec, PipelineOptions options) {
         if (spec == null || options == null) throw new IllegalArgumentException("a spec and options are required");
+        Pipeline p;
         try {
             checkOutputSizes(spec);
-        } catch (InputMismatchException e) {
+            p = new Pipeline(spec, options);
+        } catch (RuntimeException | Error e) {
             // The pipeline owns the stages from here on: a pipeline that cannot start closes them.
             for (StageSpec st : spec.stages()) st.executable().close();
             throw e;
         }
-        Pipeline p = new Pipeline(spec, options);
         for (Worker w : p.workers) w.start();
         return p;
     }

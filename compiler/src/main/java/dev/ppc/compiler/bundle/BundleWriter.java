@@ -168,7 +168,7 @@ public final class BundleWriter {
     /** Writing over a previous bundle is fine; writing over anything else (a file, a non-empty directory) is refused. */
     private static void checkReplaceable(Path out, String where) {
         if (!Files.exists(out) || BundleFiles.DIRECTORY.accepts(out)) return;
-        throw new BundleException(where + ": the path exists and is not a ppc bundle (no manifest.json); refusing to overwrite it");
+        throw new BundleException(where + ": the path exists and is not " + BundleFiles.DIRECTORY.description() + "; refusing to overwrite it");
     }
 
     /** The constants printed as {@code external} in program.ppir (same rule as {@link IrPrinter}), by name. */

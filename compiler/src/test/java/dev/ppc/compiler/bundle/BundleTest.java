@@ -229,11 +229,21 @@ class BundleTest {
         Path dir = Files.createDirectory(tmp.resolve("precious"));
         Files.writeString(dir.resolve("notes.txt"), "keep me");
         BundleException e = assertThrows(BundleException.class, () -> compileMlp(dir));
-        assertEquals("bundle " + dir + ": the path exists and is not a ppc bundle (no manifest.json); refusing to overwrite it", e.getMessage());
+        assertEquals("bundle " + dir + ": the path exists and is not a ppc bundle directory; refusing to overwrite it", e.getMessage());
         assertEquals("keep me", Files.readString(dir.resolve("notes.txt")));
         try (Stream<Path> s = Files.list(tmp)) {
             assertEquals(List.of(dir), s.toList(), "no partial bundle is left behind");
         }
+    }
+
+    @Test
+    void aFolderWithSomeOtherManifestIsNotABundleToReplace() throws IOException {
+        // manifest.json is a common name (web app manifests, browser extensions): only ppc's format makes a folder a bundle.
+        Path dir = Files.createDirectory(tmp.resolve("extension"));
+        Files.writeString(dir.resolve("manifest.json"), "{\"manifest_version\": 3, \"name\": \"mine\"}");
+        BundleException e = assertThrows(BundleException.class, () -> compileMlp(dir));
+        assertEquals("bundle " + dir + ": the path exists and is not a ppc bundle directory; refusing to overwrite it", e.getMessage());
+        assertEquals("{\"manifest_version\": 3, \"name\": \"mine\"}", Files.readString(dir.resolve("manifest.json")));
     }
 
     @Test
