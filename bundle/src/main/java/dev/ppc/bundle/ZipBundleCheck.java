@@ -133,6 +133,8 @@ final class ZipBundleCheck {
         if (offset != 0xFFFFFFFFL) return offset;
         for (int q = extra; q + 4 <= extra + extraLength; ) {
             int tag = u16(cd, q), length = u16(cd, q + 2);
+            // A field claiming more bytes than the extra area holds is corrupt; reading on would leave the entry.
+            if (q + 4 + length > extra + extraLength) break;
             if (tag == 0x0001) {
                 // Present in this order, each only if its 32-bit field is saturated: size, compressed size, offset.
                 int at = q + 4 + (u32(cd, entry + 24) == 0xFFFFFFFFL ? 8 : 0) + (u32(cd, entry + 20) == 0xFFFFFFFFL ? 8 : 0);

@@ -103,6 +103,29 @@ class ZipBundleCheckTest {
     }
 
     @Test
+    void aZip64FieldLongerThanItsExtraAreaIsCorrupt() throws IOException {
+        // The last entry's offset says "see the zip64 field", whose length claims 8 bytes the extra area does not hold.
+        Path zip = tmp.resolve("x.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            ZipEntry e = new ZipEntry("manifest.json");
+            e.setExtra(new byte[] {(byte) 0x99, (byte) 0x99, 0, 0});
+            out.putNextEntry(e);
+            out.write("{}".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        byte[] bytes = Files.readAllBytes(zip);
+        int at = centralHeader(bytes, "manifest.json");
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int extra = at + 46 + "manifest.json".length();
+        assertEquals(4, Short.toUnsignedInt(b.getShort(at + 30)), "the central header carries the 4-byte extra field");
+        b.putInt(at + 42, 0xFFFFFFFF);
+        b.putShort(extra, (short) 0x0001);
+        b.putShort(extra + 2, (short) 8);
+        Files.write(zip, bytes);
+        assertEquals("the file is a truncated or corrupt zip archive (central directory entry 0 has no zip64 offset)", refused(zip));
+    }
+
+    @Test
     void aDamagedCentralDirectoryIsCorruptNotForeign() throws IOException {
         Path zip = zip("manifest.json");
         byte[] bytes = Files.readAllBytes(zip);
