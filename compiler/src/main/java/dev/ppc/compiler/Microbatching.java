@@ -74,6 +74,7 @@ final class Microbatching {
                 return unproven(axes);
             }
         }
+        if (main.params().isEmpty()) throw new IrException("--microbatches " + m + ": the model has no inputs to split into microbatches; use --microbatches 1");
         if (!allStatic) throw new IrException("--microbatches " + m + ": every input needs a static shape to be split; give it with --input NAME=SHAPE");
         BatchAxisAnalysis.Result proof;
         try {

@@ -50,6 +50,23 @@ class CompilerTest {
     }
 
     @Test
+    void aModelWithoutInputsCannotBeSplitIntoMicrobatches() {
+        Module m = dev.ppc.ir.text.IrParser.parse("""
+                module @m opsets {"" = 17} {
+                  constant @c : f32[2] = dense 0x0000803f00000040
+                  func @main() {
+                    %c = ppc.constant() {name = "c"} : f32[2]
+                    %a = Relu(%c) : f32[2] loc("/l.0/Relu")
+                    %b = Neg(%a) : f32[2] loc("/l.1/Neg")
+                    return y = %b
+                  }
+                }
+                """);
+        IrException e = assertThrows(IrException.class, () -> Compiler.compile(m, CompileOptions.withCuts("@a").microbatches(2), tmp.resolve("n.ppc")));
+        assertEquals("--microbatches 2: the model has no inputs to split into microbatches; use --microbatches 1", e.getMessage());
+    }
+
+    @Test
     void stagesIsReserved() {
         CompileOptions opts = new CompileOptions(null, 4, 1, false, null);
         CutSpecException e = assertThrows(CutSpecException.class, () -> Compiler.compile(Fixtures.staticMlp(), opts, tmp.resolve("b.ppc")));

@@ -43,7 +43,7 @@ final class CpuLimits {
 
     /** Whether static-typed {@code v} fits one tensor; {@link #checkValues} names the first that does not. */
     static boolean fits(Value v) {
-        return v.type().byteSize() <= Tensor.MAX_BYTES;
+        return v.type().hasLongSize() && v.type().byteSize() <= Tensor.MAX_BYTES;
     }
 
     private static void checkValue(Value v, Op op) {

@@ -292,10 +292,11 @@ final class LegacyOpsetUpgrader {
 
     private List<NodeProto> reshape(Node n) {
         long[] shape = intsAttr(n.proto(), "shape");
+        if (shape == null) throw refuse(n, "has no 'shape' attribute, which Reshape before opset 5 requires", 5);
         NodeProto plain = without(n.proto(), "consumed_inputs", "shape");
         String shapeName = freshName(n.proto().getOutputCount() > 0 ? n.proto().getOutput(0) + "_shape" : "reshape_shape");
         NodeProto modern = plain.toBuilder().addInput(shapeName).build();
-        return List.of(constantNode(n.proto(), shapeName, shape == null ? new long[0] : shape), modern);
+        return List.of(constantNode(n.proto(), shapeName, shape), modern);
     }
 
     private List<NodeProto> concat(Node n) {

@@ -483,8 +483,13 @@ public final class OnnxImporter {
         if (!tt.hasShape()) return TensorType.unranked(dtype);
         List<Dim> dims = new ArrayList<>();
         for (TensorShapeProto.Dimension d : tt.getShape().getDimList()) {
+            if (d.hasDimValue() && d.getDimValue() < 0 && what.equals("value_info")) {
+                // value_info is only a hint, and some exporters write -1 for "dynamic": read it as unknown.
+                dims.add(Dim.unknown());
+                continue;
+            }
             if (d.hasDimValue() && d.getDimValue() < 0) {
-                // Some exporters write -1 for "dynamic"; ONNX says dim_value >= 0 and a dynamic dim is a dim_param or unset.
+                // ONNX says dim_value >= 0 and a dynamic dim is a dim_param or unset; an input's or output's shape is a contract.
                 throw new IrException(source + ": " + what + " '" + vi.getName() + "' has dim " + dims.size() + " = " + d.getDimValue()
                         + "; ONNX dims are >= 0 or symbolic (dim_param); re-export the model with a named or unset dim");
             }

@@ -167,6 +167,15 @@ class LegacyOpsetUpgraderTest {
     }
 
     @Test
+    void reshape1WithoutItsShapeAttributeIsRefused() throws IOException {
+        GraphProto g = GraphProto.newBuilder().addInput(info("x", "1"))
+                .addNode(NodeProto.newBuilder().setName("/reshape").setOpType("Reshape").addInput("x").addOutput("y"))
+                .addOutput(tensorInfo("y", F32)).build();
+        String msg = refused(1, g);
+        assertTrue(msg.contains("has no 'shape' attribute, which Reshape before opset 5 requires; re-export the model with opset >= 5"), msg);
+    }
+
+    @Test
     void seluOpset1KeepsItsOwnDefaultsAndPad1ItsPaddings() throws IOException {
         GraphProto g = GraphProto.newBuilder().addInput(info("x", "2", "3"))
                 .addNode(NodeProto.newBuilder().setName("/selu").setOpType("Selu").addInput("x").addOutput("s"))

@@ -340,6 +340,18 @@ class OnnxImporterTest {
     }
 
     @Test
+    void aNegativeDimInValueInfoIsReadAsUnknown() throws IOException {
+        // value_info is a hint, and some exporters write -1 for a dynamic dim there.
+        GraphProto g = GraphProto.newBuilder().addInput(OnnxModels.tensorInfo("x", 1, 2, 3))
+                .addNode(NodeProto.newBuilder().setName("/neg").setOpType("Neg").addInput("x").addOutput("h"))
+                .addNode(NodeProto.newBuilder().setName("/abs").setOpType("Abs").addInput("h").addOutput("y"))
+                .addValueInfo(OnnxModels.tensorInfo("h", 1, -1, 3))
+                .addOutput(OnnxModels.tensorInfo("y", 1, 2, 3)).build();
+        Module m = OnnxImporter.importModel(write(dir, "vi.onnx", OnnxModels.model(g, 17)));
+        assertEquals("f32[2,3]", m.main().outputs().get(0).value().type().toString());
+    }
+
+    @Test
     void duplicateGraphInputsAndOutputsAreRefused() throws IOException {
         GraphProto in = GraphProto.newBuilder().addInput(OnnxModels.tensorInfo("x", 1, 2)).addInput(OnnxModels.tensorInfo("x", 1, 2))
                 .addNode(NodeProto.newBuilder().setName("/neg").setOpType("Neg").addInput("x").addOutput("y"))

@@ -525,8 +525,20 @@ public final class BatchAxisAnalysis {
         requireUnbatched(op, 1, "shape or axes");
         long[] out = shape(op.result(0));
         BatchDim nd = reshaped(op, shape(x), d, out);
+        if (op.isOnnx("Squeeze") && op.operands().size() < 2 && !op.hasAttribute("axes")) {
+            // Without axes Squeeze drops every dim of size 1, and at a microbatch of one sample that includes the batch.
+            throw refuse(op, "squeezes every dim of size 1 (no axes), which would drop the batch axis of a one-sample microbatch; "
+                    + "export it with explicit axes");
+        }
         if (op.isOnnx("Reshape")) {
             long[] entries = constantLongs(op, 1, "shape");
+            boolean allowZero = op.intAttr("allowzero", 0) != 0;
+            for (int k = 0; k < entries.length; k++) {
+                // A 0 entry copies the input's dim k: if that is the batch, it must land where the batch goes.
+                if (!allowZero && entries[k] == 0 && k == d.axis() && !(k == nd.axis() && nd.equals(d))) {
+                    throw refuse(op, "copies the batch dim into output dim " + k + " (shape entry " + k + " is 0), which does not hold the batch");
+                }
+            }
             long e = entries[nd.axis()];
             boolean copiesInput = e == 0 && op.intAttr("allowzero", 0) == 0;
             if (e == out[nd.axis()]) {

@@ -3,6 +3,7 @@ package dev.ppc.passes.batch;
 import dev.ppc.ir.Attribute;
 import dev.ppc.ir.Dim;
 import dev.ppc.ir.Function;
+import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Op;
 import dev.ppc.ir.TensorData;
@@ -62,7 +63,13 @@ public final class Rebatch {
                 if (d != null) r.setType(resized(r.type(), d, b));
             }
         }
-        PassManager.cleanup(Map.of()).verify(true).run(module);
+        try {
+            PassManager.cleanup(Map.of()).verify(true).run(module);
+        } catch (IrException e) {
+            // The proof accepted the model, so this is a case it does not foresee: say so, not just which type disagrees.
+            throw new BatchAxisException("cannot rewrite the model for " + microbatches + " microbatches of " + b + " sample(s): "
+                    + e.getMessage() + "; try another microbatch count or --batch-axis");
+        }
     }
 
     private static TensorType resized(TensorType t, BatchDim d, long b) {
