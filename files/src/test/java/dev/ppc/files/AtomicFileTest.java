@@ -77,13 +77,18 @@ class AtomicFileTest {
         Files.writeString(dead, "half");
         Path deadScratch = Files.createDirectory(dir.resolve("." + f.getFileName() + ".tmp-" + DeadWriter.pid() + "-0badf00d"));
         Files.writeString(deadScratch.resolve("manifest.json"), "{}");
-        Path live = DeadWriter.sibling(f, "tmp", ProcessHandle.current().pid());
-        Files.writeString(live, "being written");
-        AtomicFile.writeString(f, "new");
-        assertFalse(Files.exists(dead));
-        assertFalse(Files.exists(deadScratch));
-        assertTrue(Files.exists(live), "a running writer's temp is its own");
-        assertEquals("new", Files.readString(f));
+        Process writer = new ProcessBuilder("sleep", "60").start(); // stands for another ppc, still writing
+        try {
+            Path live = DeadWriter.sibling(f, "tmp", writer.pid());
+            Files.writeString(live, "being written");
+            AtomicFile.writeString(f, "new");
+            assertFalse(Files.exists(dead));
+            assertFalse(Files.exists(deadScratch));
+            assertTrue(Files.exists(live), "a running writer's temp is its own");
+            assertEquals("new", Files.readString(f));
+        } finally {
+            writer.destroyForcibly().waitFor();
+        }
     }
 
     @Test
