@@ -21,6 +21,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderNotFoundException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,8 @@ public final class BundleReader {
     private BundleException error(String message) { return new BundleException(where + ": " + message); }
 
     private Bundle readVerified(Path shownAs) {
-        BundleManifest manifest = ManifestReader.read(manifestBytes(), where);
+        byte[] manifestBytes = manifestBytes();
+        BundleManifest manifest = ManifestReader.read(manifestBytes, where);
         for (BundleManifest.FileEntry f : manifest.files()) checkFile(f);
         Schedule schedule;
         try {
@@ -122,6 +124,11 @@ public final class BundleReader {
         List<Module> stages = new ArrayList<>();
         for (BundleManifest.Stage s : manifest.stages()) stages.add(loadStage(s));
         checkTiedConstants(manifest, stages);
+        // Files are checked, then read again to be parsed: a compile that replaced the bundle in between
+        // would mix two bundles unnoticed, but it would also have replaced the manifest.
+        if (!Arrays.equals(manifestBytes, manifestBytes())) {
+            throw error("the bundle was replaced while it was being read (by a compile to the same path?); read it again");
+        }
         return new Bundle(shownAs, manifest, stages, schedule);
     }
 
