@@ -57,7 +57,21 @@ public final class BundleReader {
             throw new BundleException("bundle " + path + ": not a bundle directory or zip archive");
         } catch (java.io.IOException e) {
             throw new BundleException("bundle " + path + ": cannot open the archive: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // The JDK's zip file system throws unchecked exceptions on some malformed archives
+            // (an ArrayIndexOutOfBoundsException for a truncated extended-timestamp extra field);
+            // only those mean a corrupt archive, anything else is ppc's own bug.
+            if (e instanceof IrException || !thrownByZipFileSystem(e)) throw e;
+            throw new BundleException("bundle " + path + ": corrupt zip archive (" + e + ")");
         }
+    }
+
+    /** Whether the first frame outside java.base (which the zip file system calls) is the zip file system's. */
+    private static boolean thrownByZipFileSystem(RuntimeException e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (!"java.base".equals(frame.getModuleName())) return "jdk.zipfs".equals(frame.getModuleName());
+        }
+        return false;
     }
 
     private BundleException error(String message) { return new BundleException(where + ": " + message); }
