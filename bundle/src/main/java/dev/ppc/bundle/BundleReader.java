@@ -66,10 +66,14 @@ public final class BundleReader {
         }
     }
 
-    /** Whether the first frame outside java.base (which the zip file system calls) is the zip file system's. */
+    /**
+     * Whether the exception comes from inside the zip file system: the stack reaches the zip file
+     * system's code before any of ppc's (above it there may be java.base, which it calls).
+     */
     private static boolean thrownByZipFileSystem(RuntimeException e) {
         for (StackTraceElement frame : e.getStackTrace()) {
-            if (!"java.base".equals(frame.getModuleName())) return "jdk.zipfs".equals(frame.getModuleName());
+            if ("jdk.zipfs".equals(frame.getModuleName())) return true;
+            if (frame.getClassName().startsWith("dev.ppc.")) return false;
         }
         return false;
     }
