@@ -1,10 +1,10 @@
 package dev.ppc.backend.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.ppc.ir.testing.RamTempDirFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.ppc.ir.testing.RamTempDirFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NpzFuzzTest {
     /** Larger archives only add array data, which the reader copies. */
     private static final int MAX_INPUT_BYTES = 1 << 17;
+
     @TempDir(factory = RamTempDirFactory.class)
     static Path dir;
 

@@ -2,10 +2,10 @@ package dev.ppc.compiler.onnx;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ppc.ir.IrException;
+import dev.ppc.ir.testing.RamTempDirFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.ppc.ir.testing.RamTempDirFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OnnxImporterFuzzTest {
     /** Larger models only add weight bytes, which the importer copies or maps. */
     private static final int MAX_INPUT_BYTES = 1 << 17;
+
     @TempDir(factory = RamTempDirFactory.class)
     static Path dir;
 
