@@ -3,6 +3,7 @@ package dev.ppc.bundle;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -20,8 +21,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -77,15 +79,20 @@ public final class BundleJson {
         return m;
     }
 
-    /** Parses {@code bytes} strictly (duplicate keys and trailing content refused). */
+    /**
+     * Parses {@code bytes}, which must be UTF-8 text, strictly (duplicate keys and trailing content
+     * refused). The bytes are decoded here rather than by Jackson, whose encoding detection would
+     * read other bytes as UTF-16 or UTF-32 and fail on them with an I/O error instead of a parse error.
+     */
     static JsonNode parse(byte[] bytes) throws JsonProcessingException {
+        String text;
         try {
-            return STRICT.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // bytes in memory have no I/O to fail
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new JsonParseException(null, "the file is not UTF-8 text");
         }
+        return STRICT.readTree(text);
     }
 
     /**

@@ -102,7 +102,25 @@ public final class BundleReader {
             return new BundleReader(zip.getPath("/"), path).readVerified(path);
         } catch (ProviderNotFoundException | IOException e) {
             throw new BundleException(where + ": the file is a truncated or corrupt zip archive (" + oneLine(e.getMessage()) + ")");
+        } catch (RuntimeException e) {
+            // The JDK's zip file system throws unchecked exceptions on some malformed archives
+            // (an ArrayIndexOutOfBoundsException for a truncated extended-timestamp extra field);
+            // only those mean a corrupt archive, anything else is ppc's own bug.
+            if (e instanceof IrException || !thrownByZipFileSystem(e)) throw e;
+            throw new BundleException(where + ": the file is a truncated or corrupt zip archive (" + oneLine(String.valueOf(e)) + ")");
         }
+    }
+
+    /**
+     * Whether the exception comes from inside the zip file system: the stack reaches the zip file
+     * system's code before any of ppc's (above it there may be java.base, which it calls).
+     */
+    private static boolean thrownByZipFileSystem(RuntimeException e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if ("jdk.zipfs".equals(frame.getModuleName())) return true;
+            if (frame.getClassName().startsWith("dev.ppc.")) return false;
+        }
+        return false;
     }
 
     private BundleException error(String message) { return new BundleException(where + ": " + message); }

@@ -80,4 +80,17 @@ class IrTextTest {
                 "module @m opsets {\"\" = 17} {\n  func @f(%x: f32[2]) {\n    %0 = Relu(%nope) : f32[2]\n    return y = %0\n  }\n}\n"));
         assertTrue(e.getMessage().contains("%nope is used before it is defined"), e.getMessage());
     }
+
+    @Test
+    void opsetVersionOutOfRangeIsReported() {
+        IrException e = assertThrows(IrException.class, () -> IrParser.parse("module @m opsets {\"\" = 4294967313} {\n}\n", "big.ppir"));
+        assertTrue(e.getMessage().startsWith("big.ppir:1:24: opset version 4294967313 is out of range"), e.getMessage());
+    }
+
+    @Test
+    void unicodeEscapeNeedsFourHexDigits() {
+        IrException e = assertThrows(IrException.class, () -> IrParser.parse("module @\"a\\u12\" opsets {} {\n}\n", "esc.ppir"));
+        assertTrue(e.getMessage().startsWith("esc.ppir:1:"), e.getMessage());
+        assertEquals("a\u1234", IrParser.parse("module @\"a\\u1234\" opsets {} {\n}\n").name());
+    }
 }

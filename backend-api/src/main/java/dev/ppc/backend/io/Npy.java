@@ -54,6 +54,8 @@ public final class Npy {
      */
     static final int MAX_HEADER_LENGTH = 65536;
     private static final int ALIGN = 64;
+    /** Data up to this size is read straight into a buffer of its full size; see readData. */
+    private static final long EAGER_BYTES = 64L << 20;
 
     private Npy() {}
 
@@ -178,23 +180,46 @@ public final class Npy {
         long bytes;
         try {
             bytes = Math.multiplyExact(Shapes.numel(shape), (long) dtype.byteSize());
-            Shapes.toInt(bytes, "data size");
+            Shapes.toInt(bytes + 2 * Tensor.ALIGNMENT, "data size"); // with alignedBuffer's padding
         } catch (ArithmeticException | IllegalArgumentException e) {
             throw new NpyFormatException(source + ": shape " + Shapes.str(shape)
                     + " is too large (ppc tensors hold at most 2 GiB)");
         }
-        Tensor t = Tensor.allocate(dtype, shape);
-        ByteBuffer dst = t.data().duplicate();
-        ReadableByteChannel ch = Channels.newChannel(in);
-        while (dst.hasRemaining()) {
-            if (ch.read(dst) < 0) break;
-        }
-        if (dst.hasRemaining()) {
+        ByteBuffer data = readData(Channels.newChannel(in), bytes);
+        if (data.position() < bytes) {
             throw new NpyFormatException(source + ": truncated data: shape " + Shapes.str(shape)
-                    + " of " + d + " needs " + bytes + " bytes, the file has " + dst.position());
+                    + " of " + d + " needs " + bytes + " bytes, the file has " + data.position());
         }
+        Tensor t = Tensor.wrap(dtype, shape, data.flip());
         if (swap) swapBytes(t.data(), dtype.byteSize());
         return t;
+    }
+
+    /**
+     * Reads up to {@code bytes} bytes into a 64-byte aligned direct buffer, positioned after the
+     * last byte read. Memory grows with the data that actually arrives (doubling, the last step
+     * to the exact size), so a header that announces gigabytes in a file of a few bytes costs
+     * only what the file holds.
+     */
+    private static ByteBuffer readData(ReadableByteChannel ch, long bytes) throws IOException {
+        ByteBuffer buf = alignedBuffer(Math.min(bytes, EAGER_BYTES));
+        while (true) {
+            while (buf.hasRemaining()) {
+                if (ch.read(buf) < 0) return buf;
+            }
+            if (buf.capacity() == bytes) return buf;
+            ByteBuffer bigger = alignedBuffer(Math.min(bytes, 2L * buf.capacity()));
+            bigger.put(buf.flip());
+            buf = bigger;
+        }
+    }
+
+    /** A direct buffer of {@code bytes} bytes whose start is aligned as {@link Tensor#allocate}'s. */
+    private static ByteBuffer alignedBuffer(long bytes) {
+        // alignedSlice rounds both ends inwards, so reserve the size rounded up plus one unit;
+        // the caller has checked that this fits an int.
+        ByteBuffer raw = ByteBuffer.allocateDirect(roundUp((int) bytes) + Tensor.ALIGNMENT);
+        return raw.alignedSlice(Tensor.ALIGNMENT).limit((int) bytes).slice().order(ByteOrder.nativeOrder());
     }
 
     private static String shortRepr(Object o) {

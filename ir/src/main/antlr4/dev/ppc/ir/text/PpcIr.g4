@@ -65,9 +65,11 @@ HEX : '0x' [0-9a-fA-F]* ;
 FLOAT : '-'? DIGITS '.' DIGITS ([eE] [+-]? DIGITS)? | '-'? 'inf' | 'nan' ;
 INT : '-'? DIGITS ;
 IDENT : [A-Za-z_] [A-Za-z0-9_.]* ;
-STRING : '"' (~["\\\r\n] | '\\' .)* '"' ;
+// A backslash escapes the next character; \u takes exactly four hex digits (the printer's form).
+STRING : '"' (~["\\\r\n] | '\\' ~[u] | '\\u' HEX_DIGIT HEX_DIGIT HEX_DIGIT HEX_DIGIT)* '"' ;
 WS : [ \t\r\n]+ -> skip ;
 COMMENT : '//' ~[\r\n]* -> skip ;
 
 fragment DIGITS : [0-9]+ ;
+fragment HEX_DIGIT : [0-9a-fA-F] ;
 fragment BARE : [A-Za-z0-9_.$/-]+ ;

@@ -64,7 +64,7 @@ public final class IrParser {
     private Module module(PpcIrParser.Module_Context ctx) {
         Module m = new Module(name(ctx.symbol().name()));
         for (PpcIrParser.OpsetEntryContext e : ctx.opsets().opsetEntry()) {
-            m.setOpset(name(e.name()), Integer.parseInt(e.INT().getText()));
+            m.setOpset(name(e.name()), parseInt(e.INT(), "opset version"));
         }
         for (PpcIrParser.ConstantDeclContext c : ctx.constantDecl()) {
             String n = name(c.symbol().name());
@@ -211,6 +211,12 @@ public final class IrParser {
         } catch (NumberFormatException e) {
             throw error(n.getSymbol(), "integer " + n.getText() + " is out of range");
         }
+    }
+
+    private int parseInt(TerminalNode n, String what) {
+        long v = parseLong(n);
+        if (v != (int) v) throw error(n.getSymbol(), what + " " + v + " is out of range");
+        return (int) v;
     }
 
     private static float parseFloat(String s) {
