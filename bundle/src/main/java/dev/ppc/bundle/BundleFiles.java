@@ -26,7 +26,7 @@ import java.util.zip.ZipOutputStream;
  */
 public final class BundleFiles {
     /** A manifest larger than this is no manifest ppc wrote. */
-    private static final int MAX_MANIFEST_BYTES = 64 << 20;
+    static final int MAX_MANIFEST_BYTES = 64 << 20;
 
     /**
      * What {@code ppc compile -o DIR} replaces without {@code --force}: a bundle directory (its

@@ -49,9 +49,6 @@ import java.util.Map;
  * constants are filled with the safetensors data (mapped, not copied).
  */
 public final class BundleReader {
-    /** Far more than any manifest; a larger file is not read into memory. */
-    private static final long MAX_MANIFEST_BYTES = 64L << 20;
-
     private final Path dir;
     private final String where;
 
@@ -156,7 +153,7 @@ public final class BundleReader {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) throw error("manifest.json is not a regular file");
         try {
             long size = Files.size(file);
-            if (size > MAX_MANIFEST_BYTES) throw error("manifest.json is " + size + " bytes, more than a manifest has; this is not a ppc bundle");
+            if (size > BundleFiles.MAX_MANIFEST_BYTES) throw error("manifest.json is " + size + " bytes, more than a manifest has; this is not a ppc bundle");
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw error("manifest.json cannot be read: " + oneLine(e.getMessage()));

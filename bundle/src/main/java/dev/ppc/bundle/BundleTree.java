@@ -1,10 +1,10 @@
 package dev.ppc.bundle;
 
+import dev.ppc.ir.FileKinds;
 import java.io.IOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -43,7 +43,7 @@ final class BundleTree {
                     if (attrs.isSymbolicLink()) throw new BundleException(where + ": " + name + " is a symbolic link " + linkTarget(root, file)
                             + "; a bundle holds only regular files, so links are refused even when they point inside it; replace it with the file itself");
                     if (!attrs.isRegularFile() && !attrs.isDirectory()) {
-                        throw new BundleException(where + ": " + name + " is not a regular file (" + kind(file) + "); a bundle holds only regular files");
+                        throw new BundleException(where + ": " + name + " is not a regular file (" + FileKinds.describe(file) + "); a bundle holds only regular files");
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -69,31 +69,6 @@ final class BundleTree {
         } catch (IOException | UnsupportedOperationException e) {
             return "(its target cannot be read)";
         }
-    }
-
-    /** What a non-regular, non-directory, non-link file is: {@code a FIFO}, {@code a socket}, ... */
-    private static String kind(Path file) {
-        try {
-            Object mode = Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            if (mode instanceof Integer m) return unixKind(m);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            // No unix attributes on this file system: the kind stays unnamed.
-        }
-        return "a special file";
-    }
-
-    /** The kind of file a Unix mode (st_mode, as zip archives also store it) says, as a noun phrase. */
-    static String unixKind(int mode) {
-        return switch (mode & S_IFMT) {
-            case 0100000 -> "a regular file";
-            case 0040000 -> "a directory";
-            case 0120000 -> "a symbolic link";
-            case 0010000 -> "a FIFO";
-            case 0020000 -> "a character device";
-            case 0060000 -> "a block device";
-            case 0140000 -> "a socket";
-            default -> "a special file";
-        };
     }
 
     /** Whether a Unix mode is of a regular file or a directory, or carries no file type at all. */

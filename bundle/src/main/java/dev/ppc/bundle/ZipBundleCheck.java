@@ -1,5 +1,6 @@
 package dev.ppc.bundle;
 
+import dev.ppc.ir.FileKinds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -67,7 +68,7 @@ final class ZipBundleCheck {
             if (problem != null) throw new BundleException(where + ": zip entry '" + e.name() + "' is not a path inside the bundle: " + problem);
             if (!seen.add(path)) throw new BundleException(where + ": zip entry '" + e.name() + "' appears twice; a bundle names each file once");
             if (e.host() == HOST_UNIX && !BundleTree.isPlainFileOrDirectory(e.unixMode())) {
-                throw new BundleException(where + ": zip entry '" + e.name() + "' is " + BundleTree.unixKind(e.unixMode())
+                throw new BundleException(where + ": zip entry '" + e.name() + "' is " + FileKinds.describeMode(e.unixMode())
                         + ", not a regular file; a bundle holds only regular files");
             }
         }

@@ -31,17 +31,26 @@ public final class FileKinds {
         if (a.isRegularFile()) return "a regular file";
         if (a.isDirectory()) return "a directory";
         try {
-            // The file-type bits of st_mode, as POSIX's S_IFMT defines them.
-            int type = (Integer) Files.getAttribute(path, "unix:mode") & 0170000;
-            switch (type) {
-                case 0010000: return "a FIFO";
-                case 0020000: return "a character device";
-                case 0060000: return "a block device";
-                case 0140000: return "a socket";
-                default: return "a special file";
-            }
+            return describeMode((Integer) Files.getAttribute(path, "unix:mode"));
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "a special file";
         }
+    }
+
+    /**
+     * What the file-type bits of a Unix mode ({@code st_mode}, as POSIX's {@code S_IFMT} defines
+     * them, and as zip archives also store it) say, with its article: {@code "a FIFO"}, ...
+     */
+    public static String describeMode(int mode) {
+        return switch (mode & 0170000) {
+            case 0100000 -> "a regular file";
+            case 0040000 -> "a directory";
+            case 0120000 -> "a symbolic link";
+            case 0010000 -> "a FIFO";
+            case 0020000 -> "a character device";
+            case 0060000 -> "a block device";
+            case 0140000 -> "a socket";
+            default -> "a special file";
+        };
     }
 }
