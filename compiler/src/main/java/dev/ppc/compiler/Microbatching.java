@@ -6,10 +6,10 @@ import dev.ppc.ir.IrException;
 import dev.ppc.ir.Module;
 import dev.ppc.ir.Value;
 import dev.ppc.passes.batch.BatchAxisAnalysis;
+import dev.ppc.passes.batch.BatchAxisChoice;
 import dev.ppc.passes.batch.BatchAxisException;
 import dev.ppc.passes.batch.Rebatch;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,28 +36,17 @@ final class Microbatching {
      */
     static BundleManifest.Batch apply(Module module, Map<String, Integer> given, int m) {
         Function main = module.main();
-        List<String> names = main.params().stream().map(Value::name).toList();
-        for (String name : given.keySet()) {
-            if (!names.contains(name)) {
-                throw new IrException("--batch-axis " + name + "=" + given.get(name) + ": the model has no input '" + name + "'; its inputs are "
-                        + String.join(", ", names));
-            }
-        }
-        Map<String, Integer> axes = new LinkedHashMap<>();
+        // Validates the names and axes; on a cleaned (static) module the default rule gives axis 0.
+        Map<String, Integer> axes = BatchAxisChoice.choose(main, given);
         boolean allStatic = true;
         for (Value p : main.params()) {
-            int axis = given.getOrDefault(p.name(), 0);
-            axes.put(p.name(), axis);
+            int axis = axes.get(p.name());
             if (!p.type().isStatic()) {
                 allStatic = false;
                 continue;
             }
             long[] shape = p.type().shape();
             if (shape.length == 0) throw new IrException("input '" + p.name() + "' is a scalar; it cannot be split into microbatches");
-            if (axis < 0 || axis >= shape.length) {
-                throw new IrException("--batch-axis " + p.name() + "=" + axis + ": input '" + p.name() + "' is " + p.type() + ", so its axes are 0 to "
-                        + (shape.length - 1));
-            }
             if (shape[axis] % m != 0 || shape[axis] < m) {
                 List<String> work = new ArrayList<>();
                 for (long d = 1; d <= shape[axis]; d++) if (shape[axis] % d == 0) work.add(Long.toString(d));
